@@ -1,0 +1,47 @@
+# Senko: `make up` starts the whole system natively (no Docker engine needed), `make test` runs
+# every test against real MariaDB, Redis, uWSGI, nginx and Chromium. Both install what is missing.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PYTHON ?= python3
+# command:Debian package pairs the native path needs.
+APT_NEEDS := nginx:nginx-light redis-server:redis-server mariadbd:mariadb-server wrk:wrk \
+	chromium:chromium chromedriver:chromium-driver fc-list:fontconfig
+APT_FILES := /usr/share/fonts/opentype/ipaexfont-mincho/ipaexm.ttf:fonts-ipaexfont
+REQUIREMENTS := senko-app/requirements.txt senko-app/constraints.txt tests/requirements.txt
+
+.PHONY: up down status test deps apt bench clean-var
+
+up: deps ## Start MariaDB, Redis, senko-app (uWSGI), nginx on 127.0.0.1; data under var/
+	$(PY) senko-app/native_stack.py up
+
+down: ## Stop exactly the processes `make up` started (data stays in var/)
+	@if [ -x $(PY) ]; then $(PY) senko-app/native_stack.py down; else $(PYTHON) senko-app/native_stack.py down; fi
+
+status:
+	@$(PY) senko-app/native_stack.py status
+
+test: deps ## Run the whole test suite against throwaway services on free loopback ports
+	$(PY) -m pytest tests $(PYTEST_ARGS)
+
+bench: deps ## Benchmarks against the running stack (make up first)
+	bash bench/api.sh
+
+deps: apt $(VENV)/.installed
+
+apt:
+	@missing=""; \
+	for pair in $(APT_NEEDS); do command -v $${pair%%:*} >/dev/null 2>&1 || missing="$$missing $${pair##*:}"; done; \
+	for pair in $(APT_FILES); do [ -e $${pair%%:*} ] || missing="$$missing $${pair##*:}"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+$(VENV)/.installed: $(REQUIREMENTS)
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -c senko-app/constraints.txt \
+		-r senko-app/requirements.txt -r tests/requirements.txt
+	@# Janome's dictionary is large: byte-compile it now, or every cold start pays ~5 s.
+	$(PY) -m compileall -q $$($(PY) -c 'import janome, os; print(os.path.dirname(janome.__file__))') >/dev/null
+	@touch $@

@@ -1,0 +1,42 @@
+"""senko-app: the Senko API (Flask app factory)."""
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+from . import api, errors, settings
+from .auth import tokens
+from .extensions import cors, db, limiter, migrate, redis_store
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app from the environment (``senko.settings``), overridden by ``test_config``."""
+    app = Flask(__name__)
+    app.config.from_mapping(settings.load())
+    if test_config:
+        app.config.from_mapping(test_config)
+    app.config["RESTFUL_JSON"] = {"ensure_ascii": False}
+    app.json.ensure_ascii = False
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS))
+    redis_store.init_app(app)
+    limiter.init_app(app)
+    cors.init_app(
+        app,
+        origins=app.config["SENKO_CORS_ORIGINS"],
+        allow_headers=["Authorization", "Content-Type"],
+        expose_headers=["Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining"],
+        max_age=600,
+    )
+    tokens.init_app(app)
+    errors.init_app(app)
+    api.init_app(app)
+
+    from . import cli
+
+    cli.init_app(app)
+    return app

@@ -1,0 +1,48 @@
+"""The whole URL map of senko-app in one table."""
+import flask_restful
+
+from .resources.applicants import ApplicantCreateResource, ApplicantPage, ApplicantResource
+from .resources.health import Healthy, Ready
+from .resources.users import (
+    UserCreateResource,
+    UserList,
+    UserLogin,
+    UserLogout,
+    UserLogoutRefresh,
+    UserMe,
+    UserRefresh,
+)
+
+
+class Api(flask_restful.Api):
+    """Flask-RESTful, but every error goes to the app's handlers (``senko.errors``).
+
+    Flask-RESTful's own handler would turn flask-jwt-extended's exceptions into 500s.
+    """
+
+    def error_router(self, original_handler, e):
+        return original_handler(e)
+
+
+ROUTES = [
+    (Healthy, "/healthy"),
+    (Ready, "/ready"),
+    (UserCreateResource, "/user"),
+    (UserLogin, "/user/login"),
+    (UserRefresh, "/user/refresh"),
+    (UserLogout, "/user/logout"),
+    (UserLogoutRefresh, "/user/logout/refresh"),
+    (UserList, "/user/list"),
+    (UserMe, "/user/me"),
+    (ApplicantCreateResource, "/applicant"),
+    (ApplicantPage, "/applicant/<int:limit>/<int:page>"),
+    (ApplicantResource, "/applicant/<int:applicant_id>"),
+]
+
+
+def init_app(app):
+    """Register every route of ``ROUTES`` on ``app``."""
+    api = Api()
+    for resource, url in ROUTES:
+        api.add_resource(resource, url)
+    api.init_app(app)

@@ -1,0 +1,1 @@
+"""Authentication (JWT + Redis revocation), password hashing and role checks."""

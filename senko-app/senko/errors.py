@@ -1,0 +1,98 @@
+"""One JSON error shape for the whole API: ``{"message": ...}`` with the right status."""
+import logging
+
+import redis
+from flask import jsonify
+from pydantic import ValidationError
+from sqlalchemy.exc import OperationalError, InterfaceError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MESSAGES = {
+    400: "Bad request",
+    401: "Missing or invalid credentials",
+    403: "You do not have permission to do this",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    413: "Request body too large",
+    415: "Unsupported media type",
+    422: "Invalid content",
+    429: "Too many requests",
+    500: "Internal error",
+    503: "A service Senko depends on is unavailable, try again shortly",
+}
+
+
+class ApiError(Exception):
+    """Raise anywhere in a request to answer with ``{"message": message}`` and ``status``."""
+
+    def __init__(self, status: int, message: str | None = None, headers: dict | None = None):
+        super().__init__(message)
+        self.status = status
+        self.message = message or DEFAULT_MESSAGES.get(status, "Error")
+        self.headers = headers or {}
+
+
+def error_response(status: int, message: str | None = None, headers: dict | None = None):
+    """Build the one JSON error response every failure path uses."""
+    response = jsonify(message=message or DEFAULT_MESSAGES.get(status, "Error"))
+    response.status_code = status
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    """Turn a pydantic error into one readable sentence naming the fields."""
+    parts = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err.get("loc", ())) or "body"
+        if err.get("type") == "extra_forbidden":
+            parts.append(f"{where}: unknown field")
+        else:
+            parts.append(f"{where}: {err.get('msg')}")
+    return "; ".join(parts)
+
+
+def init_app(app):
+    """Register the error handlers on ``app``."""
+
+    @app.errorhandler(ApiError)
+    def _api_error(exc: ApiError):
+        return error_response(exc.status, exc.message, exc.headers)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        status = exc.code or 500
+        message = DEFAULT_MESSAGES.get(status) or exc.description
+        if status == 429:
+            message = f"Too many requests: limit {exc.description}" if exc.description else message
+        headers = {}
+        if status == 405 and exc.response is None:
+            allowed = getattr(exc, "valid_methods", None)
+            if allowed:
+                headers["Allow"] = ", ".join(allowed)
+        return error_response(status, message, headers)
+
+    @app.errorhandler(ValidationError)
+    def _validation_error(exc: ValidationError):
+        return error_response(422, describe_validation_error(exc))
+
+    @app.errorhandler(redis.exceptions.ConnectionError)
+    @app.errorhandler(redis.exceptions.TimeoutError)
+    def _redis_down(exc):
+        log.warning("redis unavailable: %s", exc)
+        return error_response(503, "Session store (Redis) is unavailable, try again shortly")
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def _db_down(exc):
+        log.warning("database unavailable: %s", exc)
+        return error_response(503, "Database is unavailable, try again shortly")
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc):
+        log.exception("unhandled error")
+        return error_response(500)

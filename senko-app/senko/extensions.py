@@ -1,0 +1,37 @@
+"""Extension objects, created unbound here and bound to an app with ``init_app`` in the factory."""
+import redis
+from flask import current_app
+from flask_cors import CORS
+from flask_jwt_extended import JWTManager
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy.orm import DeclarativeBase
+
+
+class Base(DeclarativeBase):
+    """Declarative base shared by every model."""
+
+
+class RedisClient:
+    """A Redis connection pool bound to the app, like the other extensions."""
+
+    def init_app(self, app):
+        """Create the pool from ``SENKO_REDIS_URL``; no connection is opened until first use."""
+        app.extensions["senko_redis"] = redis.Redis.from_url(
+            app.config["SENKO_REDIS_URL"], socket_connect_timeout=2, socket_timeout=2, health_check_interval=30
+        )
+
+    @property
+    def client(self) -> redis.Redis:
+        """The Redis client of the current app."""
+        return current_app.extensions["senko_redis"]
+
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+jwt = JWTManager()
+cors = CORS()
+redis_store = RedisClient()
+limiter = Limiter(key_func=get_remote_address, default_limits=[], strategy="fixed-window")

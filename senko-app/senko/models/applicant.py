@@ -1,0 +1,71 @@
+"""Applicants: one person applying, their résumé status, score and the human decision."""
+from datetime import date, datetime
+
+from sqlalchemy import Date, Float, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .mixins import Timestamp, TimestampMixin, isoformat
+
+STATUSES = ("no_resume", "queued", "processing", "scored", "unscored", "failed")
+DECISIONS = ("OK", "NG")
+
+
+class Applicant(TimestampMixin, db.Model):
+    """A job applicant. Senko scores them; a person decides (``decision``, ``decided_by``, ``decided_at``)."""
+
+    __tablename__ = "applicants"
+    __table_args__ = (
+        Index("ix_applicants_created_at_id", "created_at", "id"),
+        Index("ix_applicants_status", "status"),
+        Index("ix_applicants_decision", "decision"),
+        Index("ix_applicants_score", "score"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), nullable=False)
+    furigana: Mapped[str | None] = mapped_column(String(100))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    applied_at: Mapped[date | None] = mapped_column(Date)
+    source: Mapped[str | None] = mapped_column(String(100))
+    note: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="no_resume")
+    failure_reason: Mapped[str | None] = mapped_column(String(32))
+    score: Mapped[float | None] = mapped_column(Float)
+    model_version: Mapped[str | None] = mapped_column(String(64))
+    decision: Mapped[str | None] = mapped_column(String(2))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    decided_by = relationship("User", foreign_keys=[decided_by_id], lazy="joined")
+
+    def triage(self, threshold: float) -> str:
+        """``review`` when the score reaches ``threshold``, ``below`` under it, ``pending`` without a score."""
+        if self.score is None:
+            return "pending"
+        return "review" if self.score >= threshold else "below"
+
+    def to_dict(self, threshold: float) -> dict:
+        """Public representation of the applicant."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "furigana": self.furigana,
+            "email": self.email,
+            "phone": self.phone,
+            "applied_at": self.applied_at.isoformat() if self.applied_at else None,
+            "source": self.source,
+            "note": self.note,
+            "status": self.status,
+            "failure_reason": self.failure_reason,
+            "score": self.score,
+            "model_version": self.model_version,
+            "triage": self.triage(threshold),
+            "decision": self.decision,
+            "decided_by": self.decided_by.email if self.decided_by else None,
+            "decided_at": isoformat(self.decided_at),
+            "created_at": isoformat(self.created_at),
+            "updated_at": isoformat(self.updated_at),
+        }

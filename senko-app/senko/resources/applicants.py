@@ -1,0 +1,127 @@
+"""Applicants: create, page through, read, decide, delete."""
+from flask import request
+from flask_jwt_extended import current_user
+from sqlalchemy import func, select
+
+from ..errors import ApiError
+from ..extensions import db
+from ..models import Applicant
+from ..models.mixins import utcnow
+from ..schemas import ApplicantCreate, ApplicantUpdate, json_body, parse
+from .base import Resource, get_or_404, setting
+
+READ_ONLY_FIELDS = {
+    "id", "status", "failure_reason", "score", "model_version", "triage",
+    "decided_by", "decided_at", "created_at", "updated_at",
+}
+SORTS = {
+    "newest": (Applicant.created_at.desc(), Applicant.id.desc()),
+    "oldest": (Applicant.created_at.asc(), Applicant.id.asc()),
+    "score": (Applicant.score.desc(), Applicant.id.desc()),
+    "-score": (Applicant.score.asc(), Applicant.id.asc()),
+}
+
+
+def applicant_json(applicant: Applicant) -> dict:
+    """An applicant as the API shows it (triage uses the configured threshold)."""
+    return applicant.to_dict(setting("SENKO_TRIAGE_THRESHOLD"))
+
+
+def list_filters() -> list:
+    """SQL conditions from the ``status``, ``decision`` and ``triage`` query parameters (bad value → 400)."""
+    conditions = []
+    status = request.args.get("status")
+    if status:
+        from ..models.applicant import STATUSES
+
+        if status not in STATUSES:
+            raise ApiError(400, f"status must be one of {', '.join(STATUSES)}")
+        conditions.append(Applicant.status == status)
+    decision = request.args.get("decision")
+    if decision:
+        if decision not in ("OK", "NG", "none"):
+            raise ApiError(400, "decision must be OK, NG or none")
+        conditions.append(Applicant.decision.is_(None) if decision == "none" else Applicant.decision == decision)
+    triage = request.args.get("triage")
+    if triage:
+        threshold = setting("SENKO_TRIAGE_THRESHOLD")
+        if triage == "review":
+            conditions.append(Applicant.score >= threshold)
+        elif triage == "below":
+            conditions.append(Applicant.score < threshold)
+        elif triage == "pending":
+            conditions.append(Applicant.score.is_(None))
+        else:
+            raise ApiError(400, "triage must be review, below or pending")
+    return conditions
+
+
+class ApplicantCreateResource(Resource):
+    """``POST /applicant``: create an applicant from JSON fields."""
+
+    def post(self):
+        body = parse(ApplicantCreate)
+        applicant = Applicant(**body.model_dump(), status="no_resume", created_by_id=current_user.id)
+        db.session.add(applicant)
+        db.session.commit()
+        return {"message": f"Created applicant {applicant.id}", "applicant": applicant_json(applicant)}, 201
+
+
+class ApplicantPage(Resource):
+    """``GET /applicant/<limit>/<page>``: one page of applicants, newest first unless ``sort`` says otherwise."""
+
+    def get(self, limit: int, page: int):
+        cap = setting("SENKO_PAGE_LIMIT_MAX")
+        if not 1 <= limit <= cap:
+            raise ApiError(400, f"limit must be between 1 and {cap}")
+        if page < 1:
+            raise ApiError(400, "page starts at 1")
+        sort = request.args.get("sort", "newest")
+        if sort not in SORTS:
+            raise ApiError(400, f"sort must be one of {', '.join(SORTS)}")
+        conditions = list_filters()
+        total = db.session.scalar(select(func.count()).select_from(Applicant).where(*conditions))
+        rows = db.session.scalars(
+            select(Applicant).where(*conditions).order_by(*SORTS[sort]).limit(limit).offset((page - 1) * limit)
+        ).all()
+        return {
+            "applicants": [applicant_json(a) for a in rows],
+            "total": total,
+            "page": page,
+            "limit": limit,
+            "pages": (total + limit - 1) // limit,
+        }
+
+
+class ApplicantResource(Resource):
+    """``GET/PATCH/DELETE /applicant/<id>``."""
+
+    def get(self, applicant_id: int):
+        return {"applicant": applicant_json(get_or_404(Applicant, applicant_id, "Applicant"))}
+
+    def patch(self, applicant_id: int):
+        data = json_body()
+        read_only = sorted(READ_ONLY_FIELDS & data.keys())
+        if read_only:
+            raise ApiError(422, f"Read-only field(s): {', '.join(read_only)}")
+        body = parse(ApplicantUpdate, data)
+        applicant = get_or_404(Applicant, applicant_id, "Applicant")
+        changes = body.model_dump(exclude_unset=True)
+        if "name" in changes and changes["name"] is None:
+            raise ApiError(422, "name cannot be empty")
+        if "decision" in changes:
+            decision = changes.pop("decision")
+            if decision != applicant.decision:
+                applicant.decision = decision
+                applicant.decided_by_id = current_user.id if decision else None
+                applicant.decided_at = utcnow() if decision else None
+        for field, value in changes.items():
+            setattr(applicant, field, value)
+        db.session.commit()
+        return {"applicant": applicant_json(applicant)}
+
+    def delete(self, applicant_id: int):
+        applicant = get_or_404(Applicant, applicant_id, "Applicant")
+        db.session.delete(applicant)
+        db.session.commit()
+        return {"message": f"Deleted applicant {applicant_id}"}

@@ -1,0 +1,73 @@
+"""Request bodies, validated with pydantic. Unknown fields are refused, never silently dropped."""
+from datetime import date
+from typing import Literal
+
+from flask import request
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationError, field_validator
+
+from .errors import ApiError, describe_validation_error
+
+Name = Field(min_length=1, max_length=100)
+
+
+class Body(BaseModel):
+    """Base of every request body: strict about unknown fields, strips surrounding blanks."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Login(Body):
+    email: str = Field(min_length=1, max_length=254)
+    password: str
+
+
+class UserCreate(Body):
+    email: EmailStr = Field(max_length=254)
+    name: str = Name
+    password: str
+    role: Literal["admin", "recruiter"] = "recruiter"
+
+    @field_validator("email")
+    @classmethod
+    def _lower(cls, value: str) -> str:
+        return value.lower()
+
+
+class ApplicantFields(Body):
+    furigana: str | None = Field(default=None, max_length=100)
+    email: EmailStr | None = Field(default=None, max_length=254)
+    phone: str | None = Field(default=None, max_length=32, pattern=r"^[0-9+\-() ]*$")
+    applied_at: date | None = None
+    source: str | None = Field(default=None, max_length=100)
+    note: str | None = Field(default=None, max_length=10000)
+
+
+class ApplicantCreate(ApplicantFields):
+    name: str = Name
+
+
+class ApplicantUpdate(ApplicantFields):
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+    decision: Literal["OK", "NG"] | None = None
+
+
+def json_body() -> dict:
+    """The request's JSON object, or a 415/400 ApiError explaining what is wrong with it."""
+    if not request.is_json:
+        raise ApiError(415, "Send the body as application/json")
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ApiError(400, "The body must be a JSON object")
+    return data
+
+
+def parse(model: type[Body], data: dict | None = None) -> Body:
+    """Validate ``data`` (default: the request's JSON) against ``model``; unknown fields → 400, bad values → 422."""
+    data = json_body() if data is None else data
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        if any(err.get("type") == "extra_forbidden" for err in exc.errors()):
+            unknown = sorted(str(err["loc"][0]) for err in exc.errors() if err.get("type") == "extra_forbidden")
+            raise ApiError(400, f"Unknown field(s): {', '.join(unknown)}") from exc
+        raise ApiError(422, describe_validation_error(exc)) from exc

@@ -1,0 +1,114 @@
+"""Every setting of senko-app, read from the environment in one place.
+
+Each setting is one line reading one environment variable (documented in the README table and in
+``.env.example``). ``load()`` is called by the app factory and by the Celery worker; nothing here
+runs at import time.
+"""
+import os
+from datetime import timedelta
+
+WEAK_SECRETS = {"", "secret", "changeme", "change-me", "dev", "development", "senko"}
+
+
+class SettingsError(RuntimeError):
+    """Raised when the environment does not describe a safe configuration."""
+
+
+def parse_boolean(value: str | None, default: bool = False) -> bool:
+    """Read ``1/true/yes/on`` (any case) as True and ``0/false/no/off`` as False."""
+    if value is None or value == "":
+        return default
+    lowered = value.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"not a boolean: {value!r}")
+
+
+def parse_int(value: str | None, default: int) -> int:
+    """Read an integer setting, falling back to ``default`` when unset."""
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise SettingsError(f"not an integer: {value!r}") from exc
+
+
+def parse_float(value: str | None, default: float) -> float:
+    """Read a decimal setting, falling back to ``default`` when unset."""
+    if value is None or value == "":
+        return default
+    try:
+        return float(value)
+    except ValueError as exc:
+        raise SettingsError(f"not a number: {value!r}") from exc
+
+
+def parse_list(value: str | None, default: list[str]) -> list[str]:
+    """Read a comma-separated list, dropping blanks."""
+    if value is None:
+        return list(default)
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def load(env=None) -> dict:
+    """Build the Flask config mapping from ``env`` (default: ``os.environ``).
+
+    Production (``SENKO_ENV=production``) refuses to start on a missing or weak JWT secret and on
+    DEBUG; development gets local defaults that are never valid in production.
+    """
+    env = os.environ if env is None else env
+    senko_env = env.get("SENKO_ENV", "development")
+    if senko_env not in ("development", "production", "testing"):
+        raise SettingsError(f"SENKO_ENV must be development, production or testing, not {senko_env!r}")
+    production = senko_env == "production"
+    debug = parse_boolean(env.get("SENKO_DEBUG"), False)
+
+    secret = env.get("SENKO_JWT_SECRET", "")
+    if production:
+        if debug:
+            raise SettingsError("SENKO_DEBUG must be off in production")
+        if len(secret.encode()) < 32 or secret.lower() in WEAK_SECRETS:
+            raise SettingsError("SENKO_JWT_SECRET must be set to a random value of at least 32 bytes in production")
+        if not env.get("SENKO_DATABASE_URL"):
+            raise SettingsError("SENKO_DATABASE_URL must be set in production")
+    elif not secret:
+        secret = "development-only-secret-not-for-production-use"
+
+    redis_url = env.get("SENKO_REDIS_URL", "redis://127.0.0.1:6379/0")
+    config = {
+        "SENKO_ENV": senko_env,
+        "DEBUG": debug,
+        "TESTING": senko_env == "testing",
+        # Flask-RESTful would turn flask-jwt-extended errors into 500s without this.
+        "PROPAGATE_EXCEPTIONS": True,
+        "SECRET_KEY": secret,
+        "JWT_SECRET_KEY": secret,
+        "JWT_ALGORITHM": "HS256",
+        "JWT_DECODE_ALGORITHMS": ["HS256"],
+        "JWT_TOKEN_LOCATION": ["headers"],
+        "JWT_ACCESS_TOKEN_EXPIRES": timedelta(seconds=parse_int(env.get("SENKO_ACCESS_TOKEN_SECONDS"), 900)),
+        "JWT_REFRESH_TOKEN_EXPIRES": timedelta(seconds=parse_int(env.get("SENKO_REFRESH_TOKEN_SECONDS"), 30 * 86400)),
+        "SQLALCHEMY_DATABASE_URI": env.get(
+            "SENKO_DATABASE_URL", "mysql+pymysql://senko:senko@127.0.0.1:3306/senko?charset=utf8mb4"
+        ),
+        "SQLALCHEMY_ENGINE_OPTIONS": {
+            "pool_pre_ping": True,
+            "pool_recycle": parse_int(env.get("SENKO_DB_POOL_RECYCLE"), 280),
+        },
+        "SENKO_REDIS_URL": redis_url,
+        "SENKO_CELERY_BROKER_URL": env.get("SENKO_CELERY_BROKER_URL", redis_url),
+        "RATELIMIT_STORAGE_URI": env.get("SENKO_RATELIMIT_STORAGE_URL", redis_url),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "SENKO_LOGIN_RATE_LIMIT": env.get("SENKO_LOGIN_RATE_LIMIT", "10 per minute"),
+        "SENKO_CORS_ORIGINS": parse_list(env.get("SENKO_CORS_ORIGINS"), ["http://localhost:8080", "http://127.0.0.1:8080"]),
+        "SENKO_PAGE_LIMIT_MAX": parse_int(env.get("SENKO_PAGE_LIMIT_MAX"), 100),
+        "SENKO_TRIAGE_THRESHOLD": parse_float(env.get("SENKO_TRIAGE_THRESHOLD"), 0.65),
+        # JSON bodies are small; the résumé upload limit is separate (ingest).
+        "MAX_CONTENT_LENGTH": parse_int(env.get("SENKO_MAX_UPLOAD_BYTES"), 10 * 1024 * 1024),
+        "SENKO_PASSWORD_MIN": 12,
+        "SENKO_PASSWORD_MAX": 1024,
+    }
+    return config

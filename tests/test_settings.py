@@ -1,0 +1,52 @@
+"""Settings: production refuses unsafe configuration; development has local defaults."""
+import pytest
+
+from senko.settings import SettingsError, load
+
+GOOD = {"SENKO_ENV": "production", "SENKO_JWT_SECRET": "k" * 16 + "Zq8#x!" + "m" * 20,
+        "SENKO_DATABASE_URL": "mysql+pymysql://u:p@127.0.0.1/senko"}
+
+
+def test_production_accepts_a_strong_secret():
+    """A 42-byte secret with a database URL is accepted in production."""
+    assert load(GOOD)["JWT_SECRET_KEY"] == GOOD["SENKO_JWT_SECRET"]
+
+
+@pytest.mark.parametrize("env", [
+    {k: v for k, v in GOOD.items() if k != "SENKO_JWT_SECRET"},
+    {**GOOD, "SENKO_JWT_SECRET": "x" * 31},
+    {**GOOD, "SENKO_JWT_SECRET": ""},
+    {**GOOD, "SENKO_DEBUG": "1"},
+    {k: v for k, v in GOOD.items() if k != "SENKO_DATABASE_URL"},
+    {**GOOD, "SENKO_ENV": "prod"},
+])
+def test_production_refuses_unsafe_settings(env):
+    """Missing/short secret, DEBUG on, no database URL or an unknown SENKO_ENV → refuse to start."""
+    with pytest.raises(SettingsError):
+        load(env)
+
+
+def test_development_defaults_are_local():
+    """Development starts with no environment at all, on a secret marked as development-only."""
+    config = load({})
+    assert config["SENKO_ENV"] == "development"
+    assert "development-only" in config["JWT_SECRET_KEY"]
+    assert config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
+
+
+def test_typed_values_are_checked():
+    """A non-number where a number is expected is a clear settings error."""
+    with pytest.raises(SettingsError):
+        load({"SENKO_PAGE_LIMIT_MAX": "lots"})
+    with pytest.raises(SettingsError):
+        load({"SENKO_DEBUG": "perhaps"})
+
+
+def test_app_factory_refuses_to_start_in_production_without_secret(monkeypatch):
+    """create_app raises before serving anything when production settings are unsafe."""
+    from senko import create_app
+
+    monkeypatch.setenv("SENKO_ENV", "production")
+    monkeypatch.setenv("SENKO_JWT_SECRET", "short")
+    with pytest.raises(SettingsError):
+        create_app()
