@@ -25,7 +25,7 @@ test: deps ## Run the whole test suite against throwaway services on free loopba
 	$(PY) -m pytest tests $(PYTEST_ARGS)
 
 bench: deps ## Benchmarks against the running stack (make up first)
-	bash bench/api.sh
+	$(PY) bench/api.py
 
 deps: apt $(VENV)/.installed
 
