@@ -39,17 +39,38 @@ def port_open(port: int, host: str = "127.0.0.1") -> bool:
         return sock.connect_ex((host, port)) == 0
 
 
-def wait_for(check, what: str, timeout: float = 60.0, log: Path | None = None) -> None:
-    """Poll ``check()`` until it is true, or fail naming ``what`` and the tail of ``log``."""
+def wait_for(check, what: str, timeout: float = 60.0, log: Path | None = None, alive=None) -> None:
+    """Poll ``check()`` until it is true, or fail naming ``what`` and the tail of ``log``.
+
+    ``alive()`` (optional) says whether the process is still running: a crash fails at once.
+    """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if check():
             return
+        if alive is not None and not alive():
+            timeout = time.monotonic() - deadline + timeout
+            break
         time.sleep(0.1)
     tail = ""
     if log and log.exists():
         tail = "\n".join(log.read_text(errors="replace").splitlines()[-20:])
     raise RuntimeError(f"{what} did not become ready within {timeout:.0f}s\n{tail}")
+
+
+def _is_zombie(pid: int) -> bool:
+    """True for a process that exited but was not reaped yet (reaps it when it is our child)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    if state == "Z":
+        try:
+            os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            pass
+        return True
+    return False
 
 
 def read_env_file(path: Path) -> dict:
@@ -158,6 +179,8 @@ class Stack:
         try:
             pid = int(path.read_text().strip())
             os.kill(pid, 0)
+            if _is_zombie(pid):
+                raise ProcessLookupError
         except (ValueError, ProcessLookupError):
             path.unlink(missing_ok=True)
             return None
@@ -284,7 +307,28 @@ class Stack:
         port = int(self.env["SENKO_UWSGI_PORT"])
         self.require_port_free("uwsgi", port)
         self.spawn("uwsgi", [self.bin("uwsgi"), "--ini", str(APP_DIR / "uwsgi.ini"), "--chdir", str(APP_DIR)], cwd=APP_DIR)
-        wait_for(lambda: port_open(port), "uWSGI (senko-app)", 60, self.log / "uwsgi.log")
+        wait_for(lambda: port_open(port), "uWSGI (senko-app)", 60, self.log / "uwsgi.log",
+                 alive=lambda: self.pid("uwsgi") is not None)
+
+    # ---- Celery --------------------------------------------------------------------------------
+    def start_worker(self, concurrency: int | None = None, name: str = "worker") -> None:
+        """Start a Celery worker (prefork) of senko-app; waits until it is ready to take tasks."""
+        log = self.log / f"{name}.log"
+        offset = log.stat().st_size if log.exists() else 0
+        concurrency = concurrency or int(self.env.get("SENKO_WORKER_CONCURRENCY", "2"))
+        started = self.pid(name)
+        self.spawn(name, [self.bin("celery"), "-A", "senko.worker:celery", "worker", "--loglevel=INFO",
+                          f"--concurrency={concurrency}", f"--hostname={name}@%h", "--without-gossip",
+                          "--without-mingle"], cwd=APP_DIR)
+        if not started:
+            wait_for(lambda: log.exists() and b" ready." in log.read_bytes()[offset:], "Celery worker", 90, log,
+                     alive=lambda: self.pid(name) is not None)
+
+    def start_beat(self) -> None:
+        """Start Celery beat (the periodic jobs of senko.tasks.schedule)."""
+        self.spawn("beat", [self.bin("celery"), "-A", "senko.worker:celery", "beat", "--loglevel=INFO",
+                            f"--schedule={self.run / 'celerybeat-schedule'}", f"--pidfile={self.run / 'celerybeat.pid'}"],
+                   cwd=APP_DIR)
 
     # ---- nginx ---------------------------------------------------------------------------------
     def render_nginx(self) -> Path:
@@ -322,7 +366,7 @@ class Stack:
         wait_for(lambda: port_open(api) and port_open(ui), "nginx", 30, self.log / "nginx-error.log")
 
     # ---- whole stack ---------------------------------------------------------------------------
-    SERVICES = ("nginx", "uwsgi", "redis", "mariadb")
+    SERVICES = ("nginx", "uwsgi", "beat", "worker", "redis", "mariadb")
 
     def up(self, web: bool = True) -> dict:
         """Start everything (idempotent); returns a summary for the caller to print."""
@@ -330,6 +374,8 @@ class Stack:
         self.start_redis()
         self.migrate()
         admin_output = self.create_admin()
+        self.start_worker()
+        self.start_beat()
         self.start_app()
         if web:
             self.start_web()

@@ -34,16 +34,20 @@ def stack():
         "SENKO_UWSGI_PORT": str(free_port()),
         "SENKO_PREDICT_PORT": str(free_port()),
         "SENKO_LOGIN_RATE_LIMIT": "5 per minute",
+        # Fast retries so "senko-predict down" settles in seconds.
+        "SENKO_SCORE_RETRIES": "2",
+        "SENKO_SCORE_RETRY_BACKOFF": "1",
+        "SENKO_WORKER_CONCURRENCY": "2",
     }
     test_stack = Stack.from_var(var, overrides)
     try:
         test_stack.start_db()
         test_stack.start_redis()
         env = test_stack.child_env()
-        for key in ("SENKO_DATABASE_URL", "SENKO_REDIS_URL", "SENKO_JWT_SECRET", "SENKO_PREDICT_URL", "SENKO_DATA_DIR"):
-            os.environ[key] = env[key]
+        for key, value in env.items():
+            if key.startswith("SENKO_") and key != "SENKO_ENV":
+                os.environ[key] = value
         os.environ["SENKO_ENV"] = "testing"
-        os.environ["SENKO_LOGIN_RATE_LIMIT"] = overrides["SENKO_LOGIN_RATE_LIMIT"]
         test_stack.migrate()
         yield test_stack
     finally:
@@ -51,6 +55,16 @@ def stack():
             test_stack.stop(name)
         if not os.environ.get("SENKO_KEEP_TEST_VAR"):
             shutil.rmtree(var, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def worker(stack):
+    """A real Celery worker (2 processes) on the test Redis and MariaDB, for the whole session."""
+    stack.start_worker()
+    try:
+        yield stack
+    finally:
+        stack.stop("worker")
 
 
 @pytest.fixture(scope="session")
@@ -62,11 +76,12 @@ def _app(stack):
 
 @pytest.fixture
 def app(_app):
-    """The app with empty tables and an empty Redis for this test."""
+    """The app with empty tables, an empty Redis and no stored files for this test."""
     from senko.extensions import db, redis_store
 
     with _app.app_context():
         clean(db, redis_store)
+    shutil.rmtree(Path(_app.config["SENKO_DATA_DIR"]) / "resumes", ignore_errors=True)
     try:
         yield _app
     finally:

@@ -1,13 +1,12 @@
 """CORS for the configured frontend origins only, and one JSON error shape everywhere."""
 
 
-def test_allowed_origin_gets_cors_headers(client):
+def test_allowed_origin_gets_cors_headers(app, client):
     """A preflight from the configured UI origin is allowed with the Authorization header."""
-    client.skip_contract = True  # OPTIONS preflights are answered by flask-cors, not documented per route
+    origin = app.config["SENKO_CORS_ORIGINS"][0]
     response = client.options("/user/list", headers={
-        "Origin": "http://localhost:8080", "Access-Control-Request-Method": "GET",
-        "Access-Control-Request-Headers": "Authorization"})
-    assert response.headers.get("Access-Control-Allow-Origin") == "http://localhost:8080"
+        "Origin": origin, "Access-Control-Request-Method": "GET", "Access-Control-Request-Headers": "Authorization"})
+    assert response.headers.get("Access-Control-Allow-Origin") == origin
     assert "authorization" in response.headers.get("Access-Control-Allow-Headers", "").lower()
 
 

@@ -37,6 +37,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     api.init_app(app)
 
     from . import cli
+    from .tasks import celery_init_app
 
     cli.init_app(app)
+    celery_init_app(app)
     return app

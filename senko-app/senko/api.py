@@ -2,7 +2,10 @@
 import flask_restful
 
 from .resources.applicants import ApplicantCreateResource, ApplicantPage, ApplicantResource
+from .resources.events import EventList
 from .resources.health import Healthy, Ready
+from .resources.nouns import ApplicantNouns, NounStats
+from .resources.resumes import ApplicantBulk, ApplicantResume
 from .resources.users import (
     UserCreateResource,
     UserList,
@@ -37,6 +40,11 @@ ROUTES = [
     (ApplicantCreateResource, "/applicant"),
     (ApplicantPage, "/applicant/<int:limit>/<int:page>"),
     (ApplicantResource, "/applicant/<int:applicant_id>"),
+    (ApplicantResume, "/applicant/<int:applicant_id>/resume"),
+    (ApplicantNouns, "/applicant/<int:applicant_id>/nouns"),
+    (ApplicantBulk, "/applicant/bulk"),
+    (NounStats, "/nouns"),
+    (EventList, "/events"),
 ]
 
 

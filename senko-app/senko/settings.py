@@ -53,6 +53,12 @@ def parse_list(value: str | None, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def _redis_db(url: str, number: int) -> str:
+    """The same Redis server as ``url`` but database ``number``."""
+    base, _, last = url.rpartition("/")
+    return f"{base}/{number}" if base.startswith("redis") and last.isdigit() else url
+
+
 def load(env=None) -> dict:
     """Build the Flask config mapping from ``env`` (default: ``os.environ``).
 
@@ -99,15 +105,31 @@ def load(env=None) -> dict:
             "pool_recycle": parse_int(env.get("SENKO_DB_POOL_RECYCLE"), 280),
         },
         "SENKO_REDIS_URL": redis_url,
-        "SENKO_CELERY_BROKER_URL": env.get("SENKO_CELERY_BROKER_URL", redis_url),
+        # The broker lives in its own Redis database so flushing app data never drops queued tasks.
+        "SENKO_CELERY_BROKER_URL": env.get("SENKO_CELERY_BROKER_URL", _redis_db(redis_url, 1)),
         "RATELIMIT_STORAGE_URI": env.get("SENKO_RATELIMIT_STORAGE_URL", redis_url),
         "RATELIMIT_HEADERS_ENABLED": True,
         "SENKO_LOGIN_RATE_LIMIT": env.get("SENKO_LOGIN_RATE_LIMIT", "10 per minute"),
         "SENKO_CORS_ORIGINS": parse_list(env.get("SENKO_CORS_ORIGINS"), ["http://localhost:8080", "http://127.0.0.1:8080"]),
         "SENKO_PAGE_LIMIT_MAX": parse_int(env.get("SENKO_PAGE_LIMIT_MAX"), 100),
         "SENKO_TRIAGE_THRESHOLD": parse_float(env.get("SENKO_TRIAGE_THRESHOLD"), 0.65),
-        # JSON bodies are small; the résumé upload limit is separate (ingest).
-        "MAX_CONTENT_LENGTH": parse_int(env.get("SENKO_MAX_UPLOAD_BYTES"), 10 * 1024 * 1024),
+        # Whole request (bulk uploads); each résumé is also held to SENKO_MAX_RESUME_BYTES.
+        "MAX_CONTENT_LENGTH": parse_int(env.get("SENKO_MAX_REQUEST_BYTES"), 60 * 1024 * 1024),
+        "MAX_FORM_MEMORY_SIZE": 1024 * 1024,
+        "SENKO_MAX_RESUME_BYTES": parse_int(env.get("SENKO_MAX_RESUME_BYTES"), 10 * 1024 * 1024),
+        "SENKO_BULK_MAX_FILES": parse_int(env.get("SENKO_BULK_MAX_FILES"), 50),
+        "SENKO_DATA_DIR": env.get("SENKO_DATA_DIR", "var/data"),
+        "SENKO_PDF_MAX_PAGES": parse_int(env.get("SENKO_PDF_MAX_PAGES"), 20),
+        "SENKO_PDF_SOFT_TIME_LIMIT": parse_int(env.get("SENKO_PDF_SOFT_TIME_LIMIT"), 60),
+        "SENKO_PDF_TIME_LIMIT": parse_int(env.get("SENKO_PDF_TIME_LIMIT"), 90),
+        "SENKO_PDF_MAX_ATTEMPTS": parse_int(env.get("SENKO_PDF_MAX_ATTEMPTS"), 2),
+        "SENKO_STOPWORDS_FILE": env.get("SENKO_STOPWORDS_FILE", ""),
+        "SENKO_EXTRA_STOPWORDS": parse_list(env.get("SENKO_EXTRA_STOPWORDS"), []),
+        "SENKO_PREDICT_URL": env.get("SENKO_PREDICT_URL", ""),
+        "SENKO_PREDICT_TIMEOUT": parse_float(env.get("SENKO_PREDICT_TIMEOUT"), 5.0),
+        "SENKO_SCORE_RETRIES": parse_int(env.get("SENKO_SCORE_RETRIES"), 3),
+        "SENKO_SCORE_RETRY_BACKOFF": parse_int(env.get("SENKO_SCORE_RETRY_BACKOFF"), 2),
+        "SENKO_RESCORE_INTERVAL": parse_int(env.get("SENKO_RESCORE_INTERVAL"), 600),
         "SENKO_PASSWORD_MIN": 12,
         "SENKO_PASSWORD_MAX": 1024,
     }

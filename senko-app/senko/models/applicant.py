@@ -1,13 +1,14 @@
 """Applicants: one person applying, their résumé status, score and the human decision."""
 from datetime import date, datetime
 
-from sqlalchemy import Date, Float, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, Date, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .mixins import Timestamp, TimestampMixin, isoformat
 
 STATUSES = ("no_resume", "queued", "processing", "scored", "unscored", "failed")
+FAILURE_REASONS = ("encrypted", "no_text", "unreadable_font", "unparseable", "too_many_pages", "timeout")
 DECISIONS = ("OK", "NG")
 
 
@@ -38,6 +39,20 @@ class Applicant(TimestampMixin, db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None] = mapped_column(Timestamp)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    failure_detail: Mapped[str | None] = mapped_column(String(500))
+    resume_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    resume_filename: Mapped[str | None] = mapped_column(String(255))
+    resume_size: Mapped[int | None] = mapped_column(Integer)
+    resume_pages: Mapped[int | None] = mapped_column(Integer)
+    # How often the worker started on the current résumé: a file that kills its worker every time
+    # is given up as a timeout instead of being redelivered forever.
+    # The résumé whose nouns are stored: a redelivered task skips straight to scoring.
+    processed_sha256: Mapped[str | None] = mapped_column(String(64))
+    processing_attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    masked_tokens: Mapped[int | None] = mapped_column(Integer)
+    explanation: Mapped[list | None] = mapped_column(JSON)
+    scored_at: Mapped[datetime | None] = mapped_column(Timestamp)
+
 
     decided_by = relationship("User", foreign_keys=[decided_by_id], lazy="joined")
 
@@ -60,8 +75,16 @@ class Applicant(TimestampMixin, db.Model):
             "note": self.note,
             "status": self.status,
             "failure_reason": self.failure_reason,
+            "failure_detail": self.failure_detail,
+            "resume": None if not self.resume_sha256 else {
+                "filename": self.resume_filename, "size": self.resume_size, "pages": self.resume_pages,
+                "sha256": self.resume_sha256,
+            },
+            "masked_tokens": self.masked_tokens,
             "score": self.score,
             "model_version": self.model_version,
+            "explanation": self.explanation,
+            "scored_at": isoformat(self.scored_at),
             "triage": self.triage(threshold),
             "decision": self.decision,
             "decided_by": self.decided_by.email if self.decided_by else None,

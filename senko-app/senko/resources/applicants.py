@@ -4,15 +4,17 @@ from flask_jwt_extended import current_user
 from sqlalchemy import func, select
 
 from ..errors import ApiError
+from ..ingest.upload import release_resume
 from ..extensions import db
 from ..models import Applicant
 from ..models.mixins import utcnow
 from ..schemas import ApplicantCreate, ApplicantUpdate, json_body, parse
 from .base import Resource, get_or_404, setting
+from .resumes import create_with_resume
 
 READ_ONLY_FIELDS = {
-    "id", "status", "failure_reason", "score", "model_version", "triage",
-    "decided_by", "decided_at", "created_at", "updated_at",
+    "id", "status", "failure_reason", "failure_detail", "score", "model_version", "triage", "explanation",
+    "scored_at", "resume", "masked_tokens", "decided_by", "decided_at", "created_at", "updated_at",
 }
 SORTS = {
     "newest": (Applicant.created_at.desc(), Applicant.id.desc()),
@@ -57,9 +59,11 @@ def list_filters() -> list:
 
 
 class ApplicantCreateResource(Resource):
-    """``POST /applicant``: create an applicant from JSON fields."""
+    """``POST /applicant``: JSON fields (201), or multipart fields plus a ``resume`` PDF (202, processed async)."""
 
     def post(self):
+        if request.mimetype == "multipart/form-data":
+            return create_with_resume()
         body = parse(ApplicantCreate)
         applicant = Applicant(**body.model_dump(), status="no_resume", created_by_id=current_user.id)
         db.session.add(applicant)
@@ -122,6 +126,9 @@ class ApplicantResource(Resource):
 
     def delete(self, applicant_id: int):
         applicant = get_or_404(Applicant, applicant_id, "Applicant")
+        sha256 = applicant.resume_sha256
+        # Nouns and events go with the row (ON DELETE CASCADE); the file goes when nobody refers to it.
         db.session.delete(applicant)
         db.session.commit()
+        release_resume(sha256)
         return {"message": f"Deleted applicant {applicant_id}"}

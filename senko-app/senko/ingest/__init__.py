@@ -1,0 +1,1 @@
+"""Résumé ingest: storage of the original PDF, text extraction, noun extraction."""

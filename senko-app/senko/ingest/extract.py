@@ -1,0 +1,128 @@
+"""Text extraction from résumé PDFs with pdfminer.six, with failures classified instead of raised.
+
+Japanese specifics: vertical writing (縦書き) is laid out as vertical lines (``detect_vertical``) so
+its characters come out as words, and the text is NFKC-normalised (full-width ＡＢＣ１２３ → ABC123,
+half-width ｶﾀｶﾅ → カタカナ). Whatever text a damaged PDF still yields is used.
+"""
+import io
+import logging
+import re
+import struct
+import unicodedata
+import zlib
+from dataclasses import dataclass, field
+
+from pdfminer.layout import LAParams, LTContainer, LTImage, LTTextBox
+from pdfminer.converter import PDFPageAggregator
+from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfexceptions import PDFException
+from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdfparser import PDFParser
+from pdfminer.psexceptions import PSException
+
+for _name in ("pdfminer",):
+    logging.getLogger(_name).setLevel(logging.ERROR)
+
+# What a broken file can make pdfminer raise; anything else is a bug and propagates.
+PDF_ERRORS = (PDFException, PSException, ValueError, KeyError, TypeError, AttributeError, IndexError,
+              RecursionError, zlib.error, struct.error, AssertionError, OverflowError, UnicodeDecodeError, EOFError)
+CID = re.compile(r"\(cid:\d+\)")
+MAX_TEXT_CHARS = 200_000
+
+
+class ExtractionFailed(Exception):
+    """The document cannot be used; ``reason`` is one of the documented failure reasons."""
+
+    def __init__(self, reason: str, detail: str):
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason
+        self.detail = detail
+
+
+@dataclass
+class Extraction:
+    """Text of a document and what happened on the way."""
+
+    text: str
+    pages: int
+    damaged_pages: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def _layout_text(layout) -> tuple[list[str], int]:
+    """Text of every text box (horizontal and vertical) and the number of images on a page."""
+    texts, images = [], 0
+    stack = [layout]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, LTTextBox):
+            texts.append(item.get_text())
+        elif isinstance(item, LTImage):
+            images += 1
+        elif isinstance(item, LTContainer):
+            stack.extend(reversed(list(item)))
+    return texts, images
+
+
+def normalize(text: str) -> str:
+    """NFKC, unified line ends, no trailing blanks."""
+    text = unicodedata.normalize("NFKC", text)
+    return "\n".join(line.rstrip() for line in text.replace("\r", "\n").split("\n"))
+
+
+def extract_text(data: bytes, max_pages: int) -> Extraction:
+    """Extract the text of the PDF ``data`` or raise ExtractionFailed with a reason and a hint."""
+    try:
+        document = PDFDocument(PDFParser(io.BytesIO(data)), password="")
+    except PDFPasswordIncorrect:
+        raise ExtractionFailed("encrypted", "The PDF is password-protected; ask for an unprotected copy") from None
+    except PDFEncryptionError as exc:
+        raise ExtractionFailed("encrypted", f"The PDF uses an encryption Senko cannot open ({exc})") from None
+    except PDF_ERRORS as exc:
+        raise ExtractionFailed("unparseable", f"The PDF structure is broken beyond repair ({type(exc).__name__})") from None
+
+    try:
+        pages = []
+        for page in PDFPage.create_pages(document):
+            pages.append(page)
+            if len(pages) > max_pages:
+                raise ExtractionFailed("too_many_pages", f"More than {max_pages} pages; a résumé is rarely longer")
+    except PDF_ERRORS as exc:
+        if not pages:
+            raise ExtractionFailed("unparseable", f"The page tree cannot be read ({type(exc).__name__})") from None
+    if not pages:
+        raise ExtractionFailed("no_text", "The PDF has no pages")
+
+    manager = PDFResourceManager(caching=True)
+    device = PDFPageAggregator(manager, laparams=LAParams(detect_vertical=True))
+    interpreter = PDFPageInterpreter(manager, device)
+    result = Extraction(text="", pages=len(pages))
+    texts, images = [], 0
+    for number, page in enumerate(pages, start=1):
+        try:
+            interpreter.process_page(page)
+            page_texts, page_images = _layout_text(device.get_result())
+        except PDF_ERRORS as exc:
+            result.damaged_pages += 1
+            result.warnings.append(f"page {number}: {type(exc).__name__}")
+            continue
+        texts.extend(page_texts)
+        images += page_images
+
+    text = normalize("\n".join(texts))
+    if len(text) > MAX_TEXT_CHARS:
+        result.warnings.append(f"text cut at {MAX_TEXT_CHARS} characters")
+        text = text[:MAX_TEXT_CHARS]
+    visible = re.sub(r"\s+", "", text)
+    if not visible:
+        if result.damaged_pages == len(pages):
+            raise ExtractionFailed("unparseable", "No page could be read: " + "; ".join(result.warnings[:3]))
+        if images:
+            raise ExtractionFailed("no_text", "No text layer: this looks like a scanned image. Run OCR or upload the original PDF")
+        raise ExtractionFailed("no_text", "The PDF contains no text")
+    cid_chars = sum(len(m) for m in CID.findall(visible))
+    if cid_chars / len(visible) > 0.3:
+        raise ExtractionFailed("unreadable_font", "The fonts have no Unicode mapping ((cid:NNN) codes); re-export the PDF with embedded fonts")
+    result.text = CID.sub(" ", text)
+    return result

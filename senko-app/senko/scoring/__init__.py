@@ -1,0 +1,1 @@
+"""Scoring: the client of senko-predict and the rules around scores."""

@@ -1,0 +1,54 @@
+"""Small HTTP client of senko-predict, with timeouts and retries on connection errors."""
+from functools import lru_cache
+
+import requests
+from flask import current_app
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+
+class PredictUnavailable(Exception):
+    """senko-predict did not answer (down, timeout, 5xx): try again later."""
+
+
+class NoModel(Exception):
+    """senko-predict answers but has no active model: applicants stay unscored, not failed."""
+
+
+@lru_cache(maxsize=4)
+def _session(retries: int) -> requests.Session:
+    session = requests.Session()
+    retry = Retry(total=retries, connect=retries, read=0, status=0, backoff_factor=0.2, allowed_methods=None)
+    session.mount("http://", HTTPAdapter(max_retries=retry, pool_maxsize=4))
+    return session
+
+
+def predict(documents: list[list[str]]) -> dict:
+    """OK probabilities for ``documents`` (each a list of nouns, repeated by count).
+
+    Returns senko-predict's answer: ``model_version``, ``probabilities``, ``explanations``.
+    Raises NoModel when no model is active and PredictUnavailable when the service cannot answer.
+    """
+    base = current_app.config["SENKO_PREDICT_URL"]
+    if not base:
+        raise NoModel("SENKO_PREDICT_URL is not set")
+    try:
+        response = _session(2).post(f"{base.rstrip('/')}/predict", json={"documents": documents},
+                                    timeout=current_app.config["SENKO_PREDICT_TIMEOUT"])
+    except requests.RequestException as exc:
+        raise PredictUnavailable(f"senko-predict unreachable: {type(exc).__name__}") from exc
+    if response.status_code == 503 and _json(response).get("model_loaded") is False:
+        raise NoModel(_json(response).get("message", "no model"))
+    if response.status_code >= 500:
+        raise PredictUnavailable(f"senko-predict answered {response.status_code}")
+    if response.status_code != 200:
+        raise PredictUnavailable(f"senko-predict refused the request ({response.status_code}): {_json(response).get('message')}")
+    return response.json()
+
+
+def _json(response) -> dict:
+    try:
+        data = response.json()
+        return data if isinstance(data, dict) else {}
+    except ValueError:
+        return {}

@@ -1,0 +1,35 @@
+"""Celery, bound to the Flask app: every task runs inside an app context and receives ids only."""
+from celery import Celery, Task
+
+from .schedule import beat_schedule
+
+
+def celery_init_app(app) -> Celery:
+    """Create the Celery app for ``app`` (broker: Redis), register the tasks and the beat schedule."""
+
+    class FlaskTask(Task):
+        def __call__(self, *args, **kwargs):
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    celery_app = Celery(app.name, task_cls=FlaskTask)
+    celery_app.conf.update(
+        broker_url=app.config["SENKO_CELERY_BROKER_URL"],
+        task_ignore_result=True,
+        # A task is acknowledged only when done; a worker killed mid-task gives it back to the queue.
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        # A hostile document cannot keep memory: children are replaced above this (KiB).
+        worker_max_memory_per_child=600_000,
+        broker_connection_retry_on_startup=True,
+        broker_transport_options={"visibility_timeout": 3600},
+        beat_schedule=beat_schedule(app.config),
+        timezone="Asia/Tokyo",
+        enable_utc=True,
+    )
+    celery_app.set_default()
+    app.extensions["celery"] = celery_app
+    from . import ingest, maintenance, scoring  # noqa: F401  (registers the tasks)
+
+    return celery_app
