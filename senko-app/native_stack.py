@@ -9,6 +9,7 @@ throwaway folder and free ports.
 from __future__ import annotations
 
 import argparse
+import getpass
 import os
 import secrets
 import shlex
@@ -339,7 +340,9 @@ class Stack:
             "SENKO_APP_UPSTREAM": f"127.0.0.1:{self.env['SENKO_UWSGI_PORT']}",
             "SENKO_STATIC_ROOT": str(ROOT / "senko-web/static"),
             "SENKO_MAX_BODY": self.env.get("SENKO_MAX_BODY", "60m"),
+            "SENKO_MAX_RESUME_BODY": self.env.get("SENKO_MAX_RESUME_BODY", "11m"),
             "SENKO_RUN": str(self.run),
+            "SENKO_NGINX_USER": getpass.getuser(),
             "SENKO_LOG": str(self.log),
         }
 

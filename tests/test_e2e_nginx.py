@@ -73,3 +73,36 @@ def test_cors_is_real_through_nginx(live, stack):
     denied = subprocess.run(["curl", "-s", "-D", "-", "-o", "/dev/null", f"{live}/healthy", "-H", "Origin: https://evil.example"],
                             capture_output=True, text=True).stdout.lower()
     assert "access-control-allow-origin" not in denied
+
+
+def test_upload_through_nginx_is_processed_by_the_worker(live, worker, users, tmp_path):
+    """A résumé uploaded with curl through nginx is processed by the real worker; an 11 MB file gets nginx's JSON 413."""
+    import time
+
+    from senko.demo import resumes
+
+    users.create("admin@example.com", ADMIN_PASSWORD, "admin")
+    token = users.login("admin@example.com", ADMIN_PASSWORD)["access_token"]
+    auth = f"Authorization: Bearer {token}"
+    pdf = tmp_path / "履歴書.pdf"
+    pdf.write_bytes(resumes.resume_pdf(resumes.make_profile(7)))
+    status, body = curl("-X", "POST", f"{live}/applicant", "-H", auth, "-F", "name=中村 誠", "-F", f"resume=@{pdf}")
+    assert status == 202 and body["status"] == "queued"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        applicant = curl(f"{live}/applicant/{body['id']}", "-H", auth)[1]["applicant"]
+        if applicant["status"] not in ("queued", "processing"):
+            break
+        time.sleep(0.3)
+    assert applicant["status"] == "unscored"
+    assert curl(f"{live}/applicant/{body['id']}/nouns", "-H", auth)[1]["nouns"]
+
+    big = tmp_path / "big.pdf"
+    big.write_bytes(b"%PDF-1.4\n" + b"0" * (11 * 1024 * 1024 + 100))
+    status, body = curl("-X", "POST", f"{live}/applicant", "-H", auth, "-F", "name=x", "-F", f"resume=@{big}")
+    assert status == 413 and body == {"message": "Request body too large"}
+    huge_json = tmp_path / "huge.json"
+    huge_json.write_text('{"email": "' + "x" * (2 * 1024 * 1024) + '"}')
+    status, body = curl("-X", "POST", f"{live}/user/login", "-H", "Content-Type: application/json",
+                        "--data-binary", f"@{huge_json}")
+    assert status == 413 and body == {"message": "Request body too large"}
