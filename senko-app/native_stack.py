@@ -149,6 +149,9 @@ class Stack:
                 "SENKO_PREDICT_URL": f"http://127.0.0.1:{e['SENKO_PREDICT_PORT']}",
                 "SENKO_CORS_ORIGINS": e.get("SENKO_CORS_ORIGINS", ui),
                 "SENKO_DATA_DIR": e.get("SENKO_DATA_DIR", str(self.var / "data")),
+                "SENKO_MODEL_DIR": e.get("SENKO_MODEL_DIR", str(self.var / "data" / "models")),
+                "SENKO_PREDICT_SOCKET": f"127.0.0.1:{e['SENKO_PREDICT_PORT']}",
+                "SENKO_PREDICT_PROCESSES": e.get("SENKO_PREDICT_PROCESSES", "2"),
                 "SENKO_UWSGI_SOCKET": f"127.0.0.1:{e['SENKO_UWSGI_PORT']}",
                 "SENKO_UWSGI_PROCESSES": e.get("SENKO_UWSGI_PROCESSES", "2"),
                 "SENKO_UWSGI_THREADS": e.get("SENKO_UWSGI_THREADS", "1"),
@@ -311,6 +314,19 @@ class Stack:
         wait_for(lambda: port_open(port), "uWSGI (senko-app)", 60, self.log / "uwsgi.log",
                  alive=lambda: self.pid("uwsgi") is not None)
 
+    # ---- senko-predict -------------------------------------------------------------------------
+    def start_predict(self) -> None:
+        """Start senko-predict under uWSGI (plain HTTP on loopback: only senko-app talks to it)."""
+        port = int(self.env["SENKO_PREDICT_PORT"])
+        self.require_port_free("predict", port)
+        env = self.child_env()
+        env["PYTHONPATH"] = str(PREDICT_DIR)
+        Path(env["SENKO_MODEL_DIR"]).mkdir(parents=True, exist_ok=True)
+        self.spawn("predict", [self.bin("uwsgi"), "--ini", str(PREDICT_DIR / "uwsgi.ini"), "--chdir", str(PREDICT_DIR)],
+                   cwd=PREDICT_DIR, env=env)
+        wait_for(lambda: port_open(port), "senko-predict", 60, self.log / "predict.log",
+                 alive=lambda: self.pid("predict") is not None)
+
     # ---- Celery --------------------------------------------------------------------------------
     def start_worker(self, concurrency: int | None = None, name: str = "worker") -> None:
         """Start a Celery worker (prefork) of senko-app; waits until it is ready to take tasks."""
@@ -369,7 +385,7 @@ class Stack:
         wait_for(lambda: port_open(api) and port_open(ui), "nginx", 30, self.log / "nginx-error.log")
 
     # ---- whole stack ---------------------------------------------------------------------------
-    SERVICES = ("nginx", "uwsgi", "beat", "worker", "redis", "mariadb")
+    SERVICES = ("nginx", "uwsgi", "beat", "worker", "predict", "redis", "mariadb")
 
     def up(self, web: bool = True) -> dict:
         """Start everything (idempotent); returns a summary for the caller to print."""
@@ -377,11 +393,14 @@ class Stack:
         self.start_redis()
         self.migrate()
         admin_output = self.create_admin()
+        self.start_predict()
         self.start_worker()
         self.start_beat()
         self.start_app()
         if web:
             self.start_web()
+        if self.env.get("SENKO_DEMO") == "1":
+            self.flask("demo", "load", "--if-empty")
         return {"admin": admin_output}
 
     def down(self) -> list[str]:

@@ -38,6 +38,7 @@ def stack():
         "SENKO_SCORE_RETRIES": "2",
         "SENKO_SCORE_RETRY_BACKOFF": "1",
         "SENKO_WORKER_CONCURRENCY": "2",
+        "SENKO_PREDICT_POLL_SECONDS": "0.5",
     }
     test_stack = Stack.from_var(var, overrides)
     try:
@@ -65,6 +66,16 @@ def worker(stack):
         yield stack
     finally:
         stack.stop("worker")
+
+
+@pytest.fixture(scope="session")
+def predict_service(stack):
+    """senko-predict under uWSGI (2 workers) on the test stack's loopback port."""
+    stack.start_predict()
+    try:
+        yield stack.child_env()["SENKO_PREDICT_URL"]
+    finally:
+        stack.stop("predict")
 
 
 @pytest.fixture(scope="session")

@@ -26,8 +26,9 @@ def test_compose_references_existing_files():
     for name, service in compose["services"].items():
         if "build" not in service:
             continue
-        context = ROOT / (service["build"] if isinstance(service["build"], str) else service["build"]["context"])
-        dockerfile = context / "Dockerfile"
+        build = service["build"] if isinstance(service["build"], dict) else {"context": service["build"]}
+        context = ROOT / build["context"]
+        dockerfile = context / build.get("dockerfile", "Dockerfile")
         assert dockerfile.exists(), name
         for line in dockerfile.read_text().splitlines():
             if line.startswith("COPY ") and "--from" not in line:
@@ -36,10 +37,10 @@ def test_compose_references_existing_files():
 
 
 def test_database_and_redis_are_internal_only():
-    """MySQL and Redis publish no ports and sit only on the internal network."""
+    """MySQL, Redis and senko-predict publish no ports and sit only on the internal network."""
     compose = load_compose()
     assert compose["networks"]["internal"]["internal"] is True
-    for name in ("senko-db", "senko-redis"):
+    for name in ("senko-db", "senko-redis", "senko-predict"):
         assert "ports" not in compose["services"][name]
         assert compose["services"][name]["networks"] == ["internal"]
 

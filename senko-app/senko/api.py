@@ -4,6 +4,7 @@ import flask_restful
 from .resources.applicants import ApplicantCreateResource, ApplicantPage, ApplicantResource
 from .resources.events import EventList
 from .resources.health import Healthy, Ready
+from .resources.ml_models import ModelActivate, ModelDetail, ModelImport, ModelList, ModelRollback, ModelTrain
 from .resources.nouns import ApplicantNouns, NounStats
 from .resources.resumes import ApplicantBulk, ApplicantResume
 from .resources.users import (
@@ -45,6 +46,12 @@ ROUTES = [
     (ApplicantBulk, "/applicant/bulk"),
     (NounStats, "/nouns"),
     (EventList, "/events"),
+    (ModelList, "/models"),
+    (ModelTrain, "/models/train"),
+    (ModelRollback, "/models/rollback"),
+    (ModelImport, "/models/import"),
+    (ModelDetail, "/models/<string:version>"),
+    (ModelActivate, "/models/<string:version>/activate"),
 ]
 
 

@@ -53,6 +53,17 @@ def parse_list(value: str | None, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def parse_mapping(value: str | None, default: dict) -> dict:
+    """Read ``name=value,name=value`` pairs; the entries extend (or override) ``default``."""
+    mapping = dict(default)
+    for item in parse_list(value, []):
+        name, sep, target = item.partition("=")
+        if not sep or not name.strip() or not target.strip():
+            raise SettingsError(f"expected name=value, got {item!r}")
+        mapping[name.strip()] = target.strip()
+    return mapping
+
+
 def _redis_db(url: str, number: int) -> str:
     """The same Redis server as ``url`` but database ``number``."""
     base, _, last = url.rpartition("/")
@@ -130,6 +141,18 @@ def load(env=None) -> dict:
         "SENKO_SCORE_RETRIES": parse_int(env.get("SENKO_SCORE_RETRIES"), 3),
         "SENKO_SCORE_RETRY_BACKOFF": parse_int(env.get("SENKO_SCORE_RETRY_BACKOFF"), 2),
         "SENKO_RESCORE_INTERVAL": parse_int(env.get("SENKO_RESCORE_INTERVAL"), 600),
+        "SENKO_MODEL_DIR": env.get("SENKO_MODEL_DIR", os.path.join(env.get("SENKO_DATA_DIR", "var/data"), "models")),
+        "SENKO_MODEL_FACTORIES": parse_mapping(env.get("SENKO_MODEL_FACTORIES"), {
+            "linear_svm": "senko.training.estimators:linear_svm",
+            "logistic_regression": "senko.training.estimators:logistic_regression",
+        }),
+        "SENKO_MODEL_DEFAULT": env.get("SENKO_MODEL_DEFAULT", "linear_svm"),
+        "SENKO_TRAIN_MIN_PER_CLASS": parse_int(env.get("SENKO_TRAIN_MIN_PER_CLASS"), 20),
+        "SENKO_MAX_MODEL_BYTES": parse_int(env.get("SENKO_MAX_MODEL_BYTES"), 50 * 1024 * 1024),
+        "SENKO_RETRAIN_MIN_NEW_DECISIONS": parse_int(env.get("SENKO_RETRAIN_MIN_NEW_DECISIONS"), 20),
+        "SENKO_RETRAIN_HOUR": parse_int(env.get("SENKO_RETRAIN_HOUR"), 3),
+        "SENKO_AUTO_ACTIVATE": parse_boolean(env.get("SENKO_AUTO_ACTIVATE"), False),
+        "SENKO_RESCORE_BATCH": parse_int(env.get("SENKO_RESCORE_BATCH"), 200),
         "SENKO_PASSWORD_MIN": 12,
         "SENKO_PASSWORD_MAX": 1024,
     }

@@ -1,7 +1,10 @@
 """``flask`` command groups, one per noun (docstrings become the help text)."""
+from .demo import demo
+from .models import models
 from .users import users
 
 
 def init_app(app):
     """Attach the command groups to ``app.cli``."""
-    app.cli.add_command(users)
+    for group in (users, models, demo):
+        app.cli.add_command(group)

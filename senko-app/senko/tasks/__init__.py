@@ -30,6 +30,6 @@ def celery_init_app(app) -> Celery:
     )
     celery_app.set_default()
     app.extensions["celery"] = celery_app
-    from . import ingest, maintenance, scoring  # noqa: F401  (registers the tasks)
+    from . import ingest, maintenance, scoring, training  # noqa: F401  (registers the tasks)
 
     return celery_app

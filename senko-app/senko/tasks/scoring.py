@@ -22,14 +22,17 @@ def document_of(applicant_id: int) -> list[str]:
     return [noun for noun, count in rows for _ in range(count)]
 
 
-def apply_score(applicant: Applicant, probability: float, model_version: str, explanation: list) -> None:
-    """Store a score and tell the UI (the caller commits)."""
+def apply_score(applicant: Applicant, probability: float, model_version: str, explanation: list,
+                notify: bool = True) -> None:
+    """Store a score and (unless ``notify`` is off, as in bulk rescoring) tell the UI; the caller commits."""
     applicant.score = float(probability)
     applicant.model_version = model_version
     applicant.explanation = explanation
     applicant.scored_at = utcnow()
     applicant.status = "scored"
     applicant.failure_detail = None
+    if not notify:
+        return
     threshold = current_app.config["SENKO_TRIAGE_THRESHOLD"]
     record_event("scored", f"{applicant.name}さんの書類選考スコア: {round(probability * 100)}%", applicant.id,
                  name=applicant.name, score=applicant.score, model_version=model_version,

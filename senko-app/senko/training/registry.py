@@ -1,0 +1,171 @@
+"""Registry operations: train or import a model, activate it, roll back. Artifacts live on disk, rows in MySQL."""
+import hashlib
+import importlib
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+from flask import current_app
+from sklearn.model_selection import train_test_split
+
+from ..errors import ApiError
+from ..extensions import db
+from ..models import MlModel, record_event
+from ..models.mixins import utcnow
+from .dataset import label_counts, labelled_documents
+from .evaluation import evaluate
+
+STAGES = ("load data", "fit on training split", "evaluate on hold-out", "refit on all data", "save")
+
+
+def factories() -> dict[str, str]:
+    """Configured estimator factories: name → ``module:function``."""
+    return dict(current_app.config["SENKO_MODEL_FACTORIES"])
+
+
+def make_estimator(algorithm: str):
+    """An unfitted pipeline from the factory registered as ``algorithm`` (unknown name → 422)."""
+    path = factories().get(algorithm)
+    if path is None:
+        raise ApiError(422, f"Unknown algorithm {algorithm!r}; configured: {', '.join(factories())}")
+    module, _, function = path.partition(":")
+    return getattr(importlib.import_module(module), function)()
+
+
+def require_enough_labels() -> dict:
+    """Label counts, or ApiError 409 when a class has fewer than the minimum."""
+    counts = label_counts()
+    minimum = current_app.config["SENKO_TRAIN_MIN_PER_CLASS"]
+    if min(counts.values()) < minimum:
+        raise ApiError(409, f"Not enough decisions to train: need at least {minimum} OK and {minimum} NG applicants "
+                            f"with résumé nouns, have {counts['OK']} OK and {counts['NG']} NG")
+    return counts
+
+
+def model_dir() -> Path:
+    """Folder of the model artifacts (shared with senko-predict)."""
+    path = Path(current_app.config["SENKO_MODEL_DIR"])
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _write_artifact(filename: str, data: bytes) -> None:
+    target = model_dir() / filename
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".model-")
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    os.replace(tmp, target)
+
+
+def _split(texts, labels):
+    return train_test_split(texts, labels, test_size=0.25, stratify=labels, random_state=42)
+
+
+def register(data: bytes, algorithm: str, source: str, params: dict, metrics: dict, training_size: int,
+             user_id: int | None) -> MlModel:
+    """Store the artifact and add a ``candidate`` row; the version is ``v<id>``."""
+    model = MlModel(version=f"pending-{hashlib.sha256(data).hexdigest()[:16]}-{utcnow().timestamp()}",
+                    algorithm=algorithm, source=source, params=params, metrics=metrics, training_size=training_size,
+                    filename="", sha256=hashlib.sha256(data).hexdigest(), status="candidate", trained_at=utcnow(),
+                    created_by_id=user_id)
+    db.session.add(model)
+    db.session.flush()
+    model.version = f"v{model.id}"
+    model.filename = f"{model.version}.pkl"
+    _write_artifact(model.filename, data)
+    db.session.commit()
+    return model
+
+
+def train(algorithm: str | None = None, user_id: int | None = None, progress: Callable[[str], None] | None = None) -> MlModel:
+    """Train, evaluate on a stratified hold-out, refit on everything and register a candidate."""
+    step = progress or (lambda _stage: None)
+    algorithm = algorithm or current_app.config["SENKO_MODEL_DEFAULT"]
+    estimator = make_estimator(algorithm)
+    counts = require_enough_labels()
+    _ids, texts, labels = labelled_documents()
+    step(STAGES[0])
+    train_x, test_x, train_y, test_y = _split(texts, labels)
+    estimator.fit(train_x, train_y)
+    step(STAGES[1])
+    metrics = evaluate(test_y, estimator.predict_proba(test_x)[:, 1], current_app.config["SENKO_TRIAGE_THRESHOLD"])
+    metrics["class_balance"] = counts
+    step(STAGES[2])
+    final = make_estimator(algorithm)
+    final.fit(texts, labels)
+    step(STAGES[3])
+    params = {k: repr(v) for k, v in final.get_params(deep=False).items() if k != "steps"}
+    params["factory"] = factories()[algorithm]
+    model = register(pickle.dumps(final, protocol=5), algorithm, "trained", params, metrics, len(labels), user_id)
+    record_event("model_trained", f"モデル {model.version} を学習しました (AUC {metrics['roc_auc']})",
+                 version=model.version, roc_auc=metrics["roc_auc"])
+    db.session.commit()
+    step(STAGES[4])
+    return model
+
+
+def import_model(data: bytes, algorithm: str, user_id: int | None) -> MlModel:
+    """Register a model trained elsewhere after running it on the hold-out set (clear 422 when unusable).
+
+    Unpickling runs code from the file: only admins may import, and only files they trust.
+    """
+    try:
+        pipeline = pickle.loads(data)
+    except Exception as exc:
+        raise ApiError(422, f"Not a loadable pickle ({type(exc).__name__}: {exc})") from None
+    if not hasattr(pipeline, "predict_proba"):
+        raise ApiError(422, f"The model ({type(pipeline).__name__}) has no predict_proba: Senko needs probabilities")
+    counts = label_counts()
+    _ids, texts, labels = labelled_documents()
+    enough = min(counts.values()) >= current_app.config["SENKO_TRAIN_MIN_PER_CLASS"]
+    split = _split(texts, labels) if enough else None
+    sample = split[1] if split else ["経験 Python 設計", "営業 事務"]
+    try:
+        probabilities = np.asarray(pipeline.predict_proba(sample), dtype=float)
+    except Exception as exc:
+        raise ApiError(422, "The model failed on Senko's input (an iterable of strings, nouns joined by spaces): "
+                            f"{type(exc).__name__}: {exc}") from None
+    if probabilities.ndim != 2 or probabilities.shape != (len(sample), 2):
+        raise ApiError(422, f"predict_proba must return one (NG, OK) pair per document, got shape {probabilities.shape}")
+    if not np.all(np.isfinite(probabilities)) or probabilities.min() < 0 or probabilities.max() > 1:
+        raise ApiError(422, "predict_proba returned values outside 0..1")
+    metrics = {"class_balance": counts}
+    if enough:
+        metrics.update(evaluate(split[3], probabilities[:, 1], current_app.config["SENKO_TRIAGE_THRESHOLD"]))
+    model = register(data, algorithm or type(pipeline).__name__, "imported", {"class": type(pipeline).__name__},
+                     metrics, None, user_id)
+    record_event("model_imported", f"モデル {model.version} を取り込みました", version=model.version,
+                 roc_auc=metrics.get("roc_auc"))
+    db.session.commit()
+    return model
+
+
+def activate(model: MlModel) -> MlModel:
+    """Make ``model`` the active one (the previous active one retires) and rescore undecided applicants."""
+    from ..tasks.training import rescore_all
+
+    actives = db.session.scalars(db.select(MlModel).where(MlModel.status == "active").with_for_update()).all()
+    for other in actives:
+        if other.id != model.id:
+            other.status = "retired"
+    model.status = "active"
+    model.activated_at = utcnow()
+    record_event("model_activated", f"モデル {model.version} を有効にしました", version=model.version)
+    db.session.commit()
+    rescore_all.delay(model.version)
+    return model
+
+
+def rollback() -> MlModel:
+    """Re-activate the model that was active before the current one (409 if there is none)."""
+    current = MlModel.active()
+    query = db.select(MlModel).where(MlModel.activated_at.is_not(None), MlModel.status == "retired")
+    if current is not None:
+        query = query.where(MlModel.id != current.id)
+    previous = db.session.scalar(query.order_by(MlModel.activated_at.desc()).limit(1))
+    if previous is None:
+        raise ApiError(409, "There is no previously active model to roll back to")
+    return activate(previous)

@@ -1,0 +1,4 @@
+"""WSGI entry point for uWSGI: ``module = senko_predict.wsgi:app``."""
+from . import create_app
+
+app = create_app()

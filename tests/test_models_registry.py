@@ -1,0 +1,160 @@
+"""Training from past decisions, the registry (train, import, activate, roll back) and the nightly job."""
+import hashlib
+import io
+import pickle
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.linear_model import LogisticRegression
+
+from training_helpers import seed_labelled, wait_for
+
+
+def test_training_evaluates_and_registers_a_candidate(app):
+    """Training on generated decisions gives AUC well above chance (but not 1.0) and a verifiable artifact."""
+    from senko.training import registry
+
+    seed_labelled(app, 200)
+    with app.app_context():
+        model = registry.train("linear_svm")
+        metrics = model.metrics
+        assert model.version.startswith("v") and model.status == "candidate" and model.training_size == 200
+        assert 0.7 < metrics["roc_auc"] < 1.0
+        assert metrics["class_balance"]["OK"] + metrics["class_balance"]["NG"] == 200
+        assert {"accuracy", "precision", "recall", "f1", "brier", "calibration", "confusion_matrix"} <= metrics.keys()
+        assert sum(metrics["confusion_matrix"].values()) == metrics["holdout_size"] == 50
+        data = (Path(app.config["SENKO_MODEL_DIR"]) / model.filename).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == model.sha256
+        assert hasattr(pickle.loads(data), "predict_proba")
+
+
+def test_logistic_regression_is_the_second_option(app):
+    """The second configured factory trains too."""
+    from senko.training import registry
+
+    seed_labelled(app, 120)
+    with app.app_context():
+        assert registry.train("logistic_regression").metrics["roc_auc"] > 0.6
+
+
+def test_too_few_labels_is_409(client, admin, app):
+    """Fewer than 20 decisions per class → 409 with a clear message, and no model."""
+    seed_labelled(app, 30)  # about 15 per class
+    response = client.post("/models/train", headers=admin["headers"], json={})
+    assert response.status_code == 409 and "at least 20" in response.get_json()["message"]
+    assert client.get("/models", headers=admin["headers"]).get_json()["models"] == []
+
+
+def test_model_routes_are_admin_only(client, recruiter):
+    """Recruiters get 403 on every model route."""
+    h = recruiter["headers"]
+    assert client.get("/models", headers=h).status_code == 403
+    assert client.post("/models/train", headers=h, json={}).status_code == 403
+    assert client.post("/models/rollback", headers=h).status_code == 403
+    assert client.post("/models/v1/activate", headers=h).status_code == 403
+    assert client.get("/models/v1", headers=h).status_code == 403
+
+
+def test_unknown_algorithm_and_version(client, admin, app):
+    """Unknown algorithm → 422, unknown version → 404, rollback with no history → 409."""
+    seed_labelled(app, 60)
+    assert client.post("/models/train", headers=admin["headers"], json={"algorithm": "magic"}).status_code == 422
+    assert client.post("/models/v999/activate", headers=admin["headers"]).status_code == 404
+    assert client.get("/models/v999", headers=admin["headers"]).status_code == 404
+    assert client.post("/models/rollback", headers=admin["headers"]).status_code == 409
+
+
+def test_activate_and_rollback(client, admin, app):
+    """Activating retires the previous active model; rollback returns to it."""
+    from senko.training import registry
+
+    seed_labelled(app, 80)
+    with app.app_context():
+        first, second = registry.train().version, registry.train("logistic_regression").version
+    h = admin["headers"]
+    assert client.post(f"/models/{first}/activate", headers=h).status_code == 200
+    assert client.post(f"/models/{second}/activate", headers=h).get_json()["model"]["status"] == "active"
+    listed = {m["version"]: m["status"] for m in client.get("/models", headers=h).get_json()["models"]}
+    assert listed == {first: "retired", second: "active"}
+    response = client.post("/models/rollback", headers=h)
+    assert response.status_code == 200 and response.get_json()["model"]["version"] == first
+    assert client.get("/models", headers=h).get_json()["active"] == first
+
+
+class NoProba:
+    """Not a classifier."""
+
+    def predict(self, x):
+        return [0] * len(x)
+
+
+def test_import_validates_the_model(client, admin, app):
+    """A good pipeline imports with hold-out metrics; no predict_proba, numeric-only input and garbage → 422."""
+    from senko.training.estimators import logistic_regression
+
+    seed_labelled(app, 100)
+    texts = ["Python 機械 学習 設計", "営業 事務 Excel", "AWS 設計 統計", "接客 販売"] * 5
+    good = logistic_regression().fit(texts, [1, 0, 1, 0] * 5)
+    numeric = LogisticRegression().fit(np.array([[0.0], [1.0]]), [0, 1])
+
+    def post(data: bytes):
+        return client.post("/models/import", headers=admin["headers"], content_type="multipart/form-data",
+                           data={"model": (io.BytesIO(data), "model.pkl"), "algorithm": "researcher-lr"})
+
+    response = post(pickle.dumps(good))
+    assert response.status_code == 201, response.get_json()
+    model = response.get_json()["model"]
+    assert model["status"] == "candidate" and model["source"] == "imported" and model["metrics"]["roc_auc"] > 0.5
+    bad = post(pickle.dumps(NoProba()))
+    assert bad.status_code == 422 and "predict_proba" in bad.get_json()["message"]
+    wrong_input = post(pickle.dumps(numeric))
+    assert wrong_input.status_code == 422 and "input" in wrong_input.get_json()["message"]
+    assert post(b"not a pickle at all").status_code == 422
+
+
+def test_nightly_retrain_logic(app):
+    """The nightly job trains only with enough new decisions, and auto-activates only if configured and not worse."""
+    from senko.models import MlModel
+    from senko.tasks.training import nightly_retrain
+
+    def run():
+        with app.app_context():  # a fresh session per run, as in the worker
+            return nightly_retrain.run()
+
+    seed_labelled(app, 100)
+    app.config["SENKO_AUTO_ACTIVATE"] = False
+    try:
+        first = run()
+        assert first["trained"] and first["activated"] is False, first
+        assert run() == {"trained": None, "new_decisions": 0}
+        seed_labelled(app, 30, start=500)
+        app.config["SENKO_AUTO_ACTIVATE"] = True
+        second = run()
+        assert second["trained"] and second["new_decisions"] == 30 and second["activated"] is True, second
+        with app.app_context():
+            assert MlModel.active().version == second["trained"]
+    finally:
+        app.config["SENKO_AUTO_ACTIVATE"] = False
+
+
+def test_cli_train_list_activate_rollback_import(runner, app, tmp_path):
+    """`flask models` trains with a progress bar, lists, activates, rolls back and imports."""
+    from senko.training.estimators import logistic_regression
+
+    seed_labelled(app, 80)
+    trained = runner.invoke(args=["models", "train", "--activate"])
+    assert trained.exit_code == 0, trained.output
+    assert "AUC" in trained.output and "Activated v" in trained.output
+    second = runner.invoke(args=["models", "train", "--algorithm", "logistic_regression"])
+    assert second.exit_code == 0
+    listed = runner.invoke(args=["models", "list"]).output.splitlines()
+    assert len(listed) == 2 and "active" in listed[1] and "candidate" in listed[0]
+    version = listed[0].split()[0]
+    assert runner.invoke(args=["models", "activate", version]).exit_code == 0
+    assert "Rolled back" in runner.invoke(args=["models", "rollback"]).output
+    path = tmp_path / "researcher.pkl"
+    path.write_bytes(pickle.dumps(logistic_regression().fit(["a b", "c d"] * 2, [0, 1] * 2)))
+    imported = runner.invoke(args=["models", "import", str(path)])
+    assert imported.exit_code == 0 and "candidate" in imported.output
+    assert runner.invoke(args=["models", "train", "--algorithm", "nope"]).exit_code == 1
