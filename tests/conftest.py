@@ -79,6 +79,18 @@ def predict_service(stack):
 
 
 @pytest.fixture(scope="session")
+def live(stack):
+    """senko-app under uWSGI behind nginx (API and UI ports), started with the same config files as `make up`."""
+    try:
+        stack.start_app()
+        stack.start_web()
+        yield f"http://127.0.0.1:{stack.env['SENKO_API_PORT']}"
+    finally:
+        stack.stop("nginx")
+        stack.stop("uwsgi")
+
+
+@pytest.fixture(scope="session")
 def _app(stack):
     from senko import create_app
 

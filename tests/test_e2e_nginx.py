@@ -2,21 +2,7 @@
 import json
 import subprocess
 
-import pytest
-
 from conftest import ADMIN_PASSWORD
-
-
-@pytest.fixture(scope="module")
-def live(stack):
-    """senko-app under uWSGI behind nginx, started with the same config files as `make up`."""
-    try:
-        stack.start_app()
-        stack.start_web()
-        yield f"http://127.0.0.1:{stack.env['SENKO_API_PORT']}"
-    finally:
-        stack.stop("nginx")
-        stack.stop("uwsgi")
 
 
 def curl(*args: str) -> tuple[int, dict | str]:

@@ -43,7 +43,7 @@ def mark_unscored(applicant: Applicant, why: str) -> None:
     """Leave the applicant without a score (not a failure) and tell the UI (the caller commits)."""
     applicant.status = "unscored"
     applicant.failure_detail = why[:500]
-    record_event("unscored", f"{applicant.name}さんの書類を取り込みました (スコア未算出: {why})", applicant.id,
+    record_event("unscored", f"{applicant.name}さんの書類を取り込みました (スコア未算出)", applicant.id,
                  name=applicant.name, detail=why[:500])
 
 
