@@ -26,6 +26,8 @@ test: deps ## Run the whole test suite against throwaway services on free loopba
 
 bench: deps ## Benchmarks against the running stack (make up first)
 	$(PY) bench/api.py
+	$(PY) bench/ingest.py
+	$(PY) bench/predict.py
 
 deps: apt $(VENV)/.installed
 

@@ -1,49 +1,34 @@
 """API throughput benchmark: wrk against the running stack (`make up` first).
 
-Prints requests/s and p50/p99 latency for ``GET /healthy`` and for an authenticated
-``GET /applicant/20/1`` with 10,000 applicants in the table (seeded once, tagged source=bench).
+Prints requests/s and p50/p99 latency for ``GET /healthy``, for ``GET /user/me`` (the JWT + Redis
+revocation check + user lookup alone) and for an authenticated ``GET /applicant/20/1`` with 10,000
+applicants in the table (seeded once, tagged source=bench).
 
     .venv/bin/python bench/api.py [--duration 15] [--connections 32] [--applicants 10000]
 """
 import argparse
-import os
 import re
 import subprocess
-import sys
 from datetime import date
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "senko-app"))
-
-from native_stack import Stack  # noqa: E402
-
-BENCH_EMAIL = "bench@example.com"
-BENCH_PASSWORD = "bench-password-not-secret"
+import common
 
 
-def seed(count: int) -> str:
-    """Ensure ``count`` bench applicants and a bench user exist; return an access token."""
-    from flask_jwt_extended import create_access_token
+def seed(flask_app, count: int) -> None:
+    """Ensure ``count`` bench applicants exist (tagged source=bench)."""
     from sqlalchemy import func, insert, select
 
-    from senko import create_app
-    from senko.auth.accounts import create_user
     from senko.extensions import db
-    from senko.models import Applicant, User
+    from senko.models import Applicant
 
-    app = create_app()
-    with app.app_context():
-        user = User.by_email(BENCH_EMAIL) or create_user(BENCH_EMAIL, "Bench", BENCH_PASSWORD, "recruiter")
+    with flask_app.app_context():
         have = db.session.scalar(select(func.count()).select_from(Applicant).where(Applicant.source == "bench"))
         rows = [{"name": f"ベンチ 太郎{i}", "furigana": "べんち たろう", "source": "bench", "status": "no_resume",
-                 "applied_at": date(2026, 1, 1 + i % 28)} for i in range(have, count)]
+                 "applied_at": date(2026, 1, 1 + i % 28), "processing_attempts": 0} for i in range(have, count)]
         for start in range(0, len(rows), 1000):
             db.session.execute(insert(Applicant), rows[start:start + 1000])
         db.session.commit()
-        total = db.session.scalar(select(func.count()).select_from(Applicant))
-        print(f"applicants in table: {total}")
-        return create_access_token(identity=str(user.id))
+        print(f"applicants in table: {db.session.scalar(select(func.count()).select_from(Applicant))}")
 
 
 def wrk(url: str, duration: int, connections: int, threads: int, headers: list[str]) -> dict:
@@ -60,21 +45,23 @@ def wrk(url: str, duration: int, connections: int, threads: int, headers: list[s
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--var", default=str(ROOT / "var"))
+    parser.add_argument("--var", default=None)
     parser.add_argument("--duration", type=int, default=15)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--applicants", type=int, default=10_000)
     args = parser.parse_args()
 
-    stack = Stack.from_var(Path(args.var))
-    os.environ.update({k: v for k, v in stack.child_env().items() if k.startswith("SENKO_")})
-    token = seed(args.applicants)
+    stack = common.stack(args.var)
+    flask_app = common.app()
+    seed(flask_app, args.applicants)
+    token = common.token(flask_app, "recruiter")
     base = f"http://127.0.0.1:{stack.env['SENKO_API_PORT']}"
     print(f"uWSGI processes: {stack.child_env()['SENKO_UWSGI_PROCESSES']}, wrk: {args.threads} threads, "
           f"{args.connections} connections, {args.duration}s each")
     for label, url, headers in (
         ("GET /healthy", f"{base}/healthy", []),
+        ("GET /user/me (JWT + Redis + user row)", f"{base}/user/me", [f"Authorization: Bearer {token}"]),
         ("GET /applicant/20/1 (JWT + Redis + MySQL)", f"{base}/applicant/20/1", [f"Authorization: Bearer {token}"]),
     ):
         result = wrk(url, args.duration, args.connections, args.threads, headers)

@@ -33,7 +33,7 @@ def test_japanese_resume_gives_nouns_without_personal_attributes(client, recruit
     assert body["status"] == "queued" and body["applicant"]["resume"]["filename"] == "履歴書.pdf"
     applicant = wait_done(client, recruiter["headers"], body["id"])
     assert applicant["status"] == "unscored" and applicant["failure_reason"] is None
-    assert applicant["resume"]["pages"] == 1 and applicant["masked_tokens"] > 5
+    assert applicant["resume"]["pages"] == 2 and applicant["masked_tokens"] > 5  # 履歴書 + 職務経歴書
 
     nouns = client.get(f"/applicant/{body['id']}/nouns", headers=recruiter["headers"]).get_json()
     words = {n["noun"]: n["count"] for n in nouns["nouns"]}

@@ -158,3 +158,21 @@ def test_cli_train_list_activate_rollback_import(runner, app, tmp_path):
     imported = runner.invoke(args=["models", "import", str(path)])
     assert imported.exit_code == 0 and "candidate" in imported.output
     assert runner.invoke(args=["models", "train", "--algorithm", "nope"]).exit_code == 1
+
+
+def test_demo_load_gives_a_trained_model(runner, app, admin):
+    """`flask demo load` generates résumés, processes them, records decisions and activates a first model."""
+    from sqlalchemy import func, select
+
+    from senko.extensions import db
+    from senko.models import ApplicantNoun, MlModel
+
+    result = runner.invoke(args=["demo", "load", "--count", "60", "--decided", "1.0"])
+    assert result.exit_code == 0, result.output
+    assert "Loaded 60 applicants (60 with decisions)" in result.output and "Trained and activated v" in result.output
+    with app.app_context():
+        assert MlModel.active() is not None and 0.5 < MlModel.active().metrics["roc_auc"] <= 1.0
+        with_nouns = db.session.scalar(select(func.count(func.distinct(ApplicantNoun.applicant_id))))
+        assert with_nouns == 60
+    again = runner.invoke(args=["demo", "load", "--if-empty"])
+    assert "no demo data loaded" in again.output

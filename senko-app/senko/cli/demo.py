@@ -1,4 +1,6 @@
 """``flask demo load``: generated applicants with résumés and decisions, and a first trained model."""
+import logging
+
 import click
 from flask.cli import AppGroup
 from sqlalchemy import func, select
@@ -21,6 +23,7 @@ def load(count, decided, if_empty, train):
     from ..ingest.upload import attach_resume
     from ..tasks.ingest import process_resume
 
+    logging.getLogger("senko").setLevel(logging.WARNING)  # one line per résumé is too chatty here
     if if_empty and db.session.scalar(select(func.count()).select_from(Applicant)):
         click.echo("Applicants exist already; no demo data loaded.")
         return

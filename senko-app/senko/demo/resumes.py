@@ -32,6 +32,17 @@ STRONG = ["Python", "機械学習", "データ分析", "AWS", "プロジェク�
           "Kubernetes", "統計"]
 NEUTRAL = ["Excel", "営業", "接客", "事務", "経理", "Word", "電話応対", "データ入力", "販売", "倉庫管理"]
 WEAK = ["未経験", "短期離職", "ブランク"]
+# 職務経歴書 sentences (each under 45 characters, so no line wrap ever splits a word).
+CAREER = [
+    "{company}にて{skill}を担当しました。",
+    "{skill}の業務で新しい仕組みを導入しました。",
+    "{skill}に関する社内研修の講師を務めました。",
+    "顧客との打ち合わせで{skill}の提案を行いました。",
+    "{skill}の品質向上のため手順書を整備しました。",
+    "部署横断のプロジェクトで{skill}を推進しました。",
+    "後輩の育成と{skill}の引き継ぎを行いました。",
+    "{skill}の作業時間を大幅に短縮しました。",
+]
 QUALIFICATIONS = ["基本情報技術者", "応用情報技術者", "TOEIC 800点", "日商簿記2級", "普通自動車第一種運転免許"]
 
 
@@ -88,12 +99,18 @@ def make_profile(index: int, seed: int = 2026) -> Profile:
         "前職では{0}を中心に成果を上げました。新しい環境でも貢献したいと考えています。",
         "{0}が得意です。粘り強く課題を解決します。",
     ]).format("・".join(skills[:2]) or "業務")
-    return Profile(
+    profile = Profile(
         index=index, name=f"{surname} {given}", furigana=f"{surname_kana} {given_kana}",
         email=f"applicant{index}@example.jp", place=rng.choice(PLACES), school=rng.choice(SCHOOLS),
         company=rng.choice(COMPANIES), skills=skills, qualifications=rng.sample(QUALIFICATIONS, rng.randint(1, 3)),
         pr=pr, label=label, vertical=rng.random() < 0.2,
     )
+    # Drawn last, so adding the 職務経歴書 left every earlier draw (and so each person) unchanged.
+    profile.extra_lines = ["職務経歴書", "職務要約"] + [
+        rng.choice(CAREER).format(company=rng.choice(COMPANIES), skill=rng.choice(skills))
+        for _ in range(rng.randint(20, 40))
+    ]
+    return profile
 
 
 @lru_cache(maxsize=1)
@@ -127,6 +144,10 @@ def render_pdf(lines: list[str], vertical: bool = False, pages: int = 1, encrypt
         if vertical:
             x = width - 50
             for line in lines:
+                if x < 50:
+                    pdf.showPage()
+                    pdf.setFont(FONT, size)
+                    x = width - 50
                 y = height - 50
                 for char in line:
                     if y < 50:
@@ -139,7 +160,12 @@ def render_pdf(lines: list[str], vertical: bool = False, pages: int = 1, encrypt
             y = height - 60
             for line in lines:
                 while line:
-                    chunk, line = line[:45], line[45:]
+                    if y < 60:
+                        pdf.showPage()
+                        pdf.setFont(FONT, size)
+                        y = height - 60
+                    cut = 45 if len(line) <= 45 else max(line.rfind("、", 0, 45) + 1, line.rfind(" ", 0, 45) + 1) or 45
+                    chunk, line = line[:cut], line[cut:]
                     pdf.drawString(50, y, chunk)
                     y -= size * 1.6
         pdf.showPage()

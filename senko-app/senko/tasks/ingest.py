@@ -9,7 +9,8 @@ import time
 from billiard.exceptions import SoftTimeLimitExceeded
 from celery import shared_task
 from flask import current_app
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, insert, select
+from sqlalchemy.exc import OperationalError
 
 from ..extensions import db
 from ..ingest.extract import ExtractionFailed, extract_text
@@ -41,7 +42,11 @@ def fail(applicant: Applicant, reason: str, detail: str) -> None:
 
 def store_nouns(applicant_id: int, counts: dict) -> None:
     """Replace the applicant's stored nouns with ``counts`` (idempotent)."""
-    db.session.execute(delete(ApplicantNoun).where(ApplicantNoun.applicant_id == applicant_id))
+    # DELETE only when rows exist: on InnoDB a DELETE matching nothing still takes a gap lock, and two
+    # workers inserting neighbouring applicants then deadlock.
+    exists = db.session.scalar(select(ApplicantNoun.applicant_id).where(ApplicantNoun.applicant_id == applicant_id).limit(1))
+    if exists is not None:
+        db.session.execute(delete(ApplicantNoun).where(ApplicantNoun.applicant_id == applicant_id))
     if counts:
         db.session.execute(insert(ApplicantNoun), [
             {"applicant_id": applicant_id, "noun": noun, "count": count} for noun, count in counts.items()
@@ -59,18 +64,32 @@ def stopwords():
     return _stopwords_cache[key]
 
 
-@shared_task(name="senko.tasks.ingest.process_resume", acks_late=True, reject_on_worker_lost=True)
-def process_resume(applicant_id: int) -> dict | None:
-    """Extract, tokenize and store the résumé of ``applicant_id``, then queue its scoring."""
+@shared_task(bind=True, name="senko.tasks.ingest.process_resume", acks_late=True, reject_on_worker_lost=True,
+             max_retries=5)
+def process_resume(self, applicant_id: int) -> dict | None:
+    """Extract, tokenize and store the résumé of ``applicant_id``, then score it.
+
+    A database hiccup (deadlock, lost connection) rolls back and retries the task shortly; the
+    task is idempotent, so a retry or a redelivery never stores anything twice.
+    """
+    try:
+        return _process_resume(applicant_id)
+    except OperationalError as exc:
+        db.session.rollback()
+        log.warning("applicant %s: database error, retrying: %s", applicant_id, exc.orig)
+        raise self.retry(countdown=1 + self.request.retries, exc=exc)
+
+
+def _process_resume(applicant_id: int) -> dict | None:
     applicant = db.session.get(Applicant, applicant_id)
     if applicant is None or not applicant.resume_sha256:
         return None  # deleted (or résumé removed) since it was queued
     if applicant.status not in ("queued", "processing"):
         return None  # already done: running twice changes nothing twice
-    from .scoring import score_applicant
+    from .scoring import score_or_queue
 
     if applicant.processed_sha256 == applicant.resume_sha256:
-        score_applicant.delay(applicant_id)  # redelivered after the nouns were stored
+        score_or_queue(applicant)  # redelivered after the nouns were stored
         return {"status": "already extracted"}
     applicant.processing_attempts += 1
     if applicant.processing_attempts > current_app.config["SENKO_PDF_MAX_ATTEMPTS"]:
@@ -111,7 +130,9 @@ def process_resume(applicant_id: int) -> dict | None:
     db.session.commit()
     timings["store"] = time.perf_counter() - started
 
-    score_applicant.delay(applicant_id)
-    log.info("applicant %s: %d pages, %d nouns, %d masked, timings %s", applicant_id, extraction.pages,
-             len(result.counts), result.masked, {k: round(v, 4) for k, v in timings.items()})
-    return {"status": "extracted", "nouns": len(result.counts), "timings": timings}
+    started = time.perf_counter()
+    outcome = score_or_queue(applicant)
+    timings["score"] = time.perf_counter() - started
+    log.info("applicant %s: %d pages, %d nouns, %d masked, %s, timings %s", applicant_id, extraction.pages,
+             len(result.counts), result.masked, outcome, {k: round(v, 4) for k, v in timings.items()})
+    return {"status": "extracted", "outcome": outcome, "nouns": len(result.counts), "timings": timings}

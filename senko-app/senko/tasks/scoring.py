@@ -47,6 +47,22 @@ def mark_unscored(applicant: Applicant, why: str) -> None:
                  name=applicant.name, detail=why[:500])
 
 
+def try_score(applicant: Applicant) -> str:
+    """Score ``applicant`` now: ``scored``, or ``unscored`` without an active model.
+
+    Raises PredictUnavailable when senko-predict cannot answer (the caller decides about retrying).
+    """
+    try:
+        answer = predict([document_of(applicant.id)])
+    except NoModel as exc:
+        mark_unscored(applicant, f"no active model ({exc})")
+        db.session.commit()
+        return "unscored"
+    apply_score(applicant, answer["probabilities"][0], answer["model_version"], answer["explanations"][0])
+    db.session.commit()
+    return "scored"
+
+
 @shared_task(bind=True, name="senko.tasks.scoring.score_applicant", acks_late=True, reject_on_worker_lost=True)
 def score_applicant(self, applicant_id: int) -> str | None:
     """Score one applicant; retries with exponential backoff while senko-predict is down, then leaves it unscored."""
@@ -54,11 +70,7 @@ def score_applicant(self, applicant_id: int) -> str | None:
     if applicant is None or applicant.status not in SCORABLE:
         return None
     try:
-        answer = predict([document_of(applicant_id)])
-    except NoModel as exc:
-        mark_unscored(applicant, f"no active model ({exc})")
-        db.session.commit()
-        return "unscored"
+        return try_score(applicant)
     except PredictUnavailable as exc:
         retries = current_app.config["SENKO_SCORE_RETRIES"]
         if self.request.retries < retries:
@@ -67,9 +79,15 @@ def score_applicant(self, applicant_id: int) -> str | None:
         mark_unscored(applicant, f"senko-predict unavailable; a later rescore catches up ({exc})")
         db.session.commit()
         return "unscored"
-    apply_score(applicant, answer["probabilities"][0], answer["model_version"], answer["explanations"][0])
-    db.session.commit()
-    return "scored"
+
+
+def score_or_queue(applicant: Applicant) -> str:
+    """Score right away (saves a queue round trip); if senko-predict is down, hand over to the retrying task."""
+    try:
+        return try_score(applicant)
+    except PredictUnavailable:
+        score_applicant.apply_async((applicant.id,), countdown=current_app.config["SENKO_SCORE_RETRY_BACKOFF"])
+        return "queued for scoring"
 
 
 @shared_task(name="senko.tasks.scoring.rescore_unscored")
