@@ -16,6 +16,13 @@ import common
 
 
 def generated_documents(count: int):
+    """Nouns of ``count`` generated applicants (cached in var/, since tokenizing 10,000 takes minutes)."""
+    import json
+
+    cache = common.ROOT / "var" / f"bench-documents-{count}.json"
+    if cache.exists():
+        data = json.loads(cache.read_text())
+        return data["texts"], data["labels"]
     from senko.demo.resumes import make_profile
     from senko.ingest.nouns import extract_nouns, load_stopwords, name_parts
 
@@ -26,6 +33,8 @@ def generated_documents(count: int):
         result = extract_nouns("\n".join(profile.lines()), stopwords, name_parts(profile.name, profile.furigana))
         texts.append(" ".join(n for n, c in result.counts.items() for _ in range(c)))
         labels.append(1 if profile.label == "OK" else 0)
+    cache.parent.mkdir(exist_ok=True)
+    cache.write_text(json.dumps({"texts": texts, "labels": labels}, ensure_ascii=False))
     return texts, labels
 
 

@@ -9,7 +9,6 @@ from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from . import settings
-from .explain import explain
 from .holder import ModelHolder
 from .registry import Registry
 
@@ -82,14 +81,10 @@ def create_app(test_config: dict | None = None, registry=None) -> Flask:
         if model is None:
             return no_model()
         texts = [" ".join(n.replace(" ", "") for n in doc) for doc in documents]
-        probabilities = [float(p) for p in model.pipeline.predict_proba(texts)[:, 1]]
+        probabilities, explanations = model.predict(texts, app.config["SENKO_EXPLAIN_TOP"])
         if not all(math.isfinite(p) for p in probabilities):
             return error(500, "The model returned a non-finite probability")
-        response = jsonify(
-            model_version=model.version,
-            probabilities=probabilities,
-            explanations=explain(model.vectorizer, model.coef, texts, app.config["SENKO_EXPLAIN_TOP"]),
-        )
+        response = jsonify(model_version=model.version, probabilities=probabilities, explanations=explanations)
         # Order in which this worker picked its model: with threads, responses may arrive out of order.
         response.headers["X-Senko-Sequence"] = str(sequence)
         return response

@@ -3,13 +3,13 @@ import numpy as np
 
 
 def linear_weights(pipeline):
-    """(vectorizer, coefficient vector) of a text pipeline ending in a linear model, else (None, None).
+    """(vectorizer, coefficient vector) of a two-step text pipeline ending in a linear model, else (None, None).
 
     Works for LogisticRegression, LinearSVC and CalibratedClassifierCV around either (coefficients
     averaged over the calibration folds).
     """
     steps = getattr(pipeline, "steps", None)
-    if not steps or len(steps) < 2:
+    if not steps or len(steps) != 2:
         return None, None
     vectorizer, estimator = steps[0][1], steps[-1][1]
     if not hasattr(vectorizer, "get_feature_names_out"):
@@ -26,12 +26,9 @@ def linear_weights(pipeline):
     return vectorizer, coef.ravel()
 
 
-def explain(vectorizer, coef, texts: list[str], top: int) -> list[list[dict]]:
-    """For each text, the ``top`` nouns with the largest positive and the largest negative contribution."""
-    if vectorizer is None:
-        return [[] for _ in texts]
-    names = vectorizer.get_feature_names_out()
-    matrix = vectorizer.transform(texts).tocsr()
+def explain(names, coef, matrix, top: int) -> list[list[dict]]:
+    """For each row of the TF-IDF ``matrix``, the ``top`` nouns with the largest positive and negative contribution."""
+    matrix = matrix.tocsr()
     result = []
     for row in range(matrix.shape[0]):
         start, end = matrix.indptr[row], matrix.indptr[row + 1]

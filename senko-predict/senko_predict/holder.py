@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .explain import linear_weights
+from .explain import explain, linear_weights
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +28,15 @@ class LoadedModel:
     load_seconds: float
     vectorizer: object = None
     coef: object = None
+    feature_names: object = None
+
+    def predict(self, texts: list[str], top: int) -> tuple[list[float], list[list[dict]]]:
+        """OK probabilities and explanations; a linear two-step pipeline is vectorized only once."""
+        if self.vectorizer is None:
+            return [float(p) for p in self.pipeline.predict_proba(texts)[:, 1]], [[] for _ in texts]
+        matrix = self.vectorizer.transform(texts)
+        probabilities = self.pipeline.steps[-1][1].predict_proba(matrix)[:, 1]
+        return [float(p) for p in probabilities], explain(self.feature_names, self.coef, matrix, top)
 
 
 @dataclass
@@ -85,8 +94,9 @@ class ModelHolder:
         if not hasattr(pipeline, "predict_proba"):
             raise ModelRefused("the object has no predict_proba")
         vectorizer, coef = linear_weights(pipeline)
+        names = vectorizer.get_feature_names_out() if vectorizer is not None else None
         info = {k: v for k, v in row.items() if k not in ("filename",)}
-        return LoadedModel(row["version"], pipeline, info, time.time(), time.perf_counter() - started, vectorizer, coef)
+        return LoadedModel(row["version"], pipeline, info, time.time(), time.perf_counter() - started, vectorizer, coef, names)
 
     def start(self) -> None:
         """Load now, then keep checking in a daemon thread."""

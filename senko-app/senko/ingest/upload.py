@@ -14,16 +14,21 @@ from .storage import delete_resume, save_resume
 PDF_MAGIC = b"%PDF-"
 
 
-def read_resume(file) -> bytes:
-    """The bytes of an uploaded résumé, or an ApiError: missing 400, too large 413, not a PDF 415, empty 422."""
+def read_upload(file, field: str, limit: int) -> bytes:
+    """The bytes of an uploaded file read up to ``limit``: missing 400, too large 413, empty 422."""
     if file is None or not file.filename:
-        raise ApiError(400, "Attach the résumé PDF as the 'resume' file field")
-    limit = current_app.config["SENKO_MAX_RESUME_BYTES"]
+        raise ApiError(400, f"Attach the file as the '{field}' file field")
     data = file.stream.read(limit + 1)
     if len(data) > limit:
         raise ApiError(413, f"{file.filename}: larger than {limit // (1024 * 1024)} MB")
     if not data:
         raise ApiError(422, f"{file.filename}: the file is empty")
+    return data
+
+
+def read_resume(file) -> bytes:
+    """The bytes of an uploaded résumé, or an ApiError: missing 400, too large 413, not a PDF 415, empty 422."""
+    data = read_upload(file, "resume", current_app.config["SENKO_MAX_RESUME_BYTES"])
     # Type by magic bytes, not by name or Content-Type: a PDF starts with %PDF- (after optional blanks).
     if not data.lstrip(b"\x00\t\n\r\f ")[:5] == PDF_MAGIC:
         raise ApiError(415, f"{file.filename}: not a PDF (the content does not start with %PDF-)")

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from ..auth.roles import role_required
 from ..errors import ApiError
 from ..extensions import db
+from ..ingest.upload import read_upload
 from ..models import MlModel
 from ..schemas import Body, parse
 from ..training import registry
@@ -90,13 +91,7 @@ class ModelImport(AdminResource):
     def post(self):
         if request.mimetype != "multipart/form-data":
             raise ApiError(415, "Send the pickle as multipart/form-data with a 'model' file field")
-        upload = request.files.get("model")
-        if upload is None or not upload.filename:
-            raise ApiError(400, "Attach the pickled model as the 'model' file field")
-        limit = current_app.config["SENKO_MAX_MODEL_BYTES"]
-        data = upload.stream.read(limit + 1)
-        if len(data) > limit:
-            raise ApiError(413, f"Model files are limited to {limit // (1024 * 1024)} MB")
+        data = read_upload(request.files.get("model"), "model", current_app.config["SENKO_MAX_MODEL_BYTES"])
         algorithm = (request.form.get("algorithm") or "").strip()[:100]
         model = registry.import_model(data, algorithm, current_user.id)
         return {"message": f"Imported as {model.version} (candidate)", "model": model.to_dict()}, 201
