@@ -138,3 +138,29 @@ def test_applicants_need_a_token(client):
     assert client.get("/applicant/20/1").status_code == 401
     assert client.get("/applicant/1").status_code == 401
     assert client.post("/applicant", json={"name": "x"}).status_code == 401
+
+
+def test_total_is_cached_until_applicants_change(app, client, recruiter):
+    """The list total comes from a cache that any committed applicant change (API, ORM bulk insert) invalidates."""
+    from sqlalchemy import insert
+
+    from senko.extensions import db
+    from senko.models import Applicant
+
+    h = recruiter["headers"]
+    create(client, h)
+    assert client.get("/applicant/20/1", headers=h).get_json()["total"] == 1
+    with app.app_context():
+        # Raw SQL bypasses the ORM: the cached total stays (this is what proves the cache is used) ...
+        db.session.execute(text("INSERT INTO applicants (name, status, processing_attempts, created_at, updated_at) "
+                                "VALUES ('raw', 'no_resume', 0, NOW(6), NOW(6))"))
+        db.session.commit()
+    assert client.get("/applicant/20/1", headers=h).get_json()["total"] == 1
+    with app.app_context():
+        # ... while an ORM-enabled bulk insert (as the benchmarks and imports use) invalidates it.
+        db.session.execute(insert(Applicant), [{"name": "bulk", "status": "no_resume", "processing_attempts": 0}])
+        db.session.commit()
+    assert client.get("/applicant/20/1", headers=h).get_json()["total"] == 3
+    create(client, h)
+    assert client.get("/applicant/20/1", headers=h).get_json()["total"] == 4
+    assert client.get("/applicant/20/1?decision=OK", headers=h).get_json()["total"] == 0

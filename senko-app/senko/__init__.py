@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import api, errors, settings
+from . import api, counts, errors, settings
 from .auth import tokens
 from .extensions import cors, db, limiter, migrate, redis_store
 
@@ -33,6 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         max_age=600,
     )
     tokens.init_app(app)
+    counts.init_app(app)
     errors.init_app(app)
     api.init_app(app)
 

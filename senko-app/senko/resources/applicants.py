@@ -3,6 +3,7 @@ from flask import request
 from flask_jwt_extended import current_user
 from sqlalchemy import func, select
 
+from ..counts import cached_count
 from ..errors import ApiError
 from ..ingest.upload import release_resume
 from ..extensions import db
@@ -84,7 +85,10 @@ class ApplicantPage(Resource):
         if sort not in SORTS:
             raise ApiError(400, f"sort must be one of {', '.join(SORTS)}")
         conditions = list_filters()
-        total = db.session.scalar(select(func.count()).select_from(Applicant).where(*conditions))
+        filter_key = "&".join(f"{k}={request.args.get(k, '')}" for k in ("status", "decision", "triage"))
+        filter_key += f"&threshold={setting('SENKO_TRIAGE_THRESHOLD')}"
+        total = cached_count(filter_key, lambda: db.session.scalar(
+            select(func.count()).select_from(Applicant).where(*conditions)))
         rows = db.session.scalars(
             select(Applicant).where(*conditions).order_by(*SORTS[sort]).limit(limit).offset((page - 1) * limit)
         ).all()

@@ -1,0 +1,64 @@
+"""Cached applicant counts for the list route's ``total``.
+
+``COUNT(*)`` over a large ``applicants`` table is the most expensive part of a page request, and
+the answer only changes when applicants change. Counts are cached in Redis under a generation
+number that every committed change to ``applicants`` (ORM or ORM-enabled bulk statements, in any
+process) increments, so a cached total is never stale; the TTL only bounds memory.
+"""
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from .extensions import redis_store
+
+GENERATION_KEY = "senko:applicants:generation"
+TTL_SECONDS = 300
+
+
+def cached_count(filter_key: str, compute) -> int:
+    """The count for ``filter_key`` under the current generation, computing it with ``compute()`` on a miss."""
+    client = redis_store.client
+    generation = int(client.get(GENERATION_KEY) or 0)
+    key = f"senko:applicants:count:{generation}:{filter_key}"
+    cached = client.get(key)
+    if cached is not None:
+        return int(cached)
+    value = compute()
+    client.set(key, value, ex=TTL_SECONDS)
+    return value
+
+
+def _touches_applicants(objects) -> bool:
+    from .models import Applicant
+
+    return any(isinstance(obj, Applicant) for obj in objects)
+
+
+def _after_flush(session, _context):
+    if _touches_applicants(session.new) or _touches_applicants(session.dirty) or _touches_applicants(session.deleted):
+        session.info["senko_applicants_changed"] = True
+
+
+def _do_orm_execute(state):
+    from .models import Applicant
+
+    if (state.is_insert or state.is_update or state.is_delete) and state.bind_mapper is not None \
+            and state.bind_mapper.class_ is Applicant:
+        state.session.info["senko_applicants_changed"] = True
+
+
+def _after_commit(session):
+    if session.info.pop("senko_applicants_changed", False):
+        redis_store.client.incr(GENERATION_KEY)
+
+
+def _after_rollback(session):
+    session.info.pop("senko_applicants_changed", None)
+
+
+def init_app(_app):
+    """Watch every session for committed changes to applicants (registered once per process)."""
+    if not event.contains(Session, "after_commit", _after_commit):
+        event.listen(Session, "after_flush", _after_flush)
+        event.listen(Session, "do_orm_execute", _do_orm_execute)
+        event.listen(Session, "after_commit", _after_commit)
+        event.listen(Session, "after_soft_rollback", lambda session, _tx: _after_rollback(session))
