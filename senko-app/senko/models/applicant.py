@@ -62,9 +62,9 @@ class Applicant(TimestampMixin, db.Model):
             return "pending"
         return "review" if self.score >= threshold else "below"
 
-    def to_dict(self, threshold: float) -> dict:
-        """Public representation of the applicant."""
-        return {
+    def to_dict(self, threshold: float, detail: bool = True) -> dict:
+        """Public representation; lists leave out the (large) ``explanation`` (``detail=False``)."""
+        data = {
             "id": self.id,
             "name": self.name,
             "furigana": self.furigana,
@@ -83,7 +83,6 @@ class Applicant(TimestampMixin, db.Model):
             "masked_tokens": self.masked_tokens,
             "score": self.score,
             "model_version": self.model_version,
-            "explanation": self.explanation,
             "scored_at": isoformat(self.scored_at),
             "triage": self.triage(threshold),
             "decision": self.decision,
@@ -92,3 +91,6 @@ class Applicant(TimestampMixin, db.Model):
             "created_at": isoformat(self.created_at),
             "updated_at": isoformat(self.updated_at),
         }
+        if detail:
+            data["explanation"] = self.explanation
+        return data

@@ -2,6 +2,7 @@
 from flask import request
 from flask_jwt_extended import current_user
 from sqlalchemy import func, select
+from sqlalchemy.orm import defer
 
 from ..counts import cached_count
 from ..errors import ApiError
@@ -25,9 +26,9 @@ SORTS = {
 }
 
 
-def applicant_json(applicant: Applicant) -> dict:
+def applicant_json(applicant: Applicant, detail: bool = True) -> dict:
     """An applicant as the API shows it (triage uses the configured threshold)."""
-    return applicant.to_dict(setting("SENKO_TRIAGE_THRESHOLD"))
+    return applicant.to_dict(setting("SENKO_TRIAGE_THRESHOLD"), detail)
 
 
 def list_filters() -> list:
@@ -90,10 +91,11 @@ class ApplicantPage(Resource):
         total = cached_count(filter_key, lambda: db.session.scalar(
             select(func.count()).select_from(Applicant).where(*conditions)))
         rows = db.session.scalars(
-            select(Applicant).where(*conditions).order_by(*SORTS[sort]).limit(limit).offset((page - 1) * limit)
+            select(Applicant).options(defer(Applicant.explanation)).where(*conditions)
+            .order_by(*SORTS[sort]).limit(limit).offset((page - 1) * limit)
         ).all()
         return {
-            "applicants": [applicant_json(a) for a in rows],
+            "applicants": [applicant_json(a, detail=False) for a in rows],
             "total": total,
             "page": page,
             "limit": limit,
