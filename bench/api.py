@@ -64,6 +64,7 @@ def main() -> None:
         ("GET /user/me (JWT + Redis + user row)", f"{base}/user/me", [f"Authorization: Bearer {token}"]),
         ("GET /applicant/20/1 (JWT + Redis + MySQL)", f"{base}/applicant/20/1", [f"Authorization: Bearer {token}"]),
     ):
+        wrk(url, 2, args.connections, args.threads, headers)  # warm-up: connections, caches, lazy imports
         result = wrk(url, args.duration, args.connections, args.threads, headers)
         print(f"{label:45} {result['rps']:9.0f} req/s   p50 {result['p50']:>8}   p99 {result['p99']:>8}   non-2xx {result['errors']}")
 
