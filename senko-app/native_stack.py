@@ -50,13 +50,15 @@ def wait_for(check, what: str, timeout: float = 60.0, log: Path | None = None, a
         if check():
             return
         if alive is not None and not alive():
-            timeout = time.monotonic() - deadline + timeout
+            problem = f"{what} exited while starting"
             break
         time.sleep(0.1)
+    else:
+        problem = f"{what} did not become ready within {timeout:.0f}s"
     tail = ""
     if log and log.exists():
         tail = "\n".join(log.read_text(errors="replace").splitlines()[-20:])
-    raise RuntimeError(f"{what} did not become ready within {timeout:.0f}s\n{tail}")
+    raise RuntimeError(f"{problem}\n{tail}")
 
 
 def _is_zombie(pid: int) -> bool:
