@@ -5,10 +5,9 @@ import pickle
 from pathlib import Path
 
 import numpy as np
-import pytest
 from sklearn.linear_model import LogisticRegression
 
-from training_helpers import seed_labelled, wait_for
+from training_helpers import seed_labelled
 
 
 def test_training_evaluates_and_registers_a_candidate(app):

@@ -1,5 +1,4 @@
 """senko-predict: real pickles (good, tampered, missing, wrong type), hot swap under load, and the app end to end."""
-import io
 import pickle
 import sys
 import threading

@@ -8,7 +8,6 @@ reportlab's built-in CID fonts are not used: with them pdfminer.six mangles char
 """
 import io
 import random
-import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path

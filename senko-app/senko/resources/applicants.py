@@ -6,13 +6,13 @@ from sqlalchemy.orm import defer
 
 from ..counts import cached_count
 from ..errors import ApiError
-from ..ingest.upload import release_resume
+from ..ingest.upload import attach_resume, queue, read_resume, release_resume
 from ..extensions import db
 from ..models import Applicant
+from ..models.applicant import STATUSES
 from ..models.mixins import utcnow
 from ..schemas import ApplicantCreate, ApplicantUpdate, json_body, parse
 from .base import Resource, get_or_404, setting
-from .resumes import create_with_resume
 
 READ_ONLY_FIELDS = {
     "id", "status", "failure_reason", "failure_detail", "score", "model_version", "triage", "explanation",
@@ -36,8 +36,6 @@ def list_filters() -> list:
     conditions = []
     status = request.args.get("status")
     if status:
-        from ..models.applicant import STATUSES
-
         if status not in STATUSES:
             raise ApiError(400, f"status must be one of {', '.join(STATUSES)}")
         conditions.append(Applicant.status == status)
@@ -58,6 +56,24 @@ def list_filters() -> list:
         else:
             raise ApiError(400, "triage must be review, below or pending")
     return conditions
+
+
+def form_fields() -> dict:
+    """The applicant fields of a multipart form (blank values dropped)."""
+    return {key: value for key, value in request.form.items() if value.strip()}
+
+
+def create_with_resume():
+    """``POST /applicant`` as multipart/form-data: applicant fields plus a ``resume`` PDF → 202."""
+    body = parse(ApplicantCreate, form_fields())
+    data = read_resume(request.files.get("resume"))
+    applicant = Applicant(**body.model_dump(), created_by_id=current_user.id)
+    attach_resume(applicant, data, request.files["resume"].filename)
+    db.session.add(applicant)
+    db.session.commit()
+    queue([applicant.id])
+    return {"message": f"Queued the résumé of applicant {applicant.id}", "id": applicant.id, "status": "queued",
+            "applicant": applicant_json(applicant)}, 202
 
 
 class ApplicantCreateResource(Resource):

@@ -4,6 +4,7 @@ from flask import current_app
 from flask_jwt_extended import jwt_required
 
 from ..errors import ApiError
+from ..extensions import db
 
 
 class PublicResource(flask_restful.Resource):
@@ -18,8 +19,6 @@ class Resource(flask_restful.Resource):
 
 def get_or_404(model, object_id: int, what: str):
     """Load ``model`` by primary key or answer 404 naming ``what``."""
-    from ..extensions import db
-
     obj = db.session.get(model, object_id)
     if obj is None:
         raise ApiError(404, f"{what} {object_id} not found")

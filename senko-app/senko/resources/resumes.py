@@ -7,30 +7,9 @@ from ..extensions import db
 from ..ingest.storage import resume_path
 from ..ingest.upload import attach_resume, name_from_filename, queue, read_resume, release_resume
 from ..models import Applicant
-from ..schemas import ApplicantCreate, parse
 from .base import Resource, get_or_404
 
 FORM_TYPES = ("multipart/form-data",)
-
-
-def form_fields() -> dict:
-    """The applicant fields of a multipart form (blank values dropped)."""
-    return {key: value for key, value in request.form.items() if value.strip()}
-
-
-def create_with_resume():
-    """``POST /applicant`` as multipart/form-data: applicant fields plus a ``resume`` PDF → 202."""
-    body = parse(ApplicantCreate, form_fields())
-    data = read_resume(request.files.get("resume"))
-    applicant = Applicant(**body.model_dump(), created_by_id=current_user.id)
-    attach_resume(applicant, data, request.files["resume"].filename)
-    db.session.add(applicant)
-    db.session.commit()
-    queue([applicant.id])
-    from .applicants import applicant_json
-
-    return {"message": f"Queued the résumé of applicant {applicant.id}", "id": applicant.id, "status": "queued",
-            "applicant": applicant_json(applicant)}, 202
 
 
 class ApplicantResume(Resource):
