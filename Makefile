@@ -10,7 +10,7 @@ APT_NEEDS := nginx:nginx-light redis-server:redis-server mariadbd:mariadb-server
 APT_FILES := /usr/share/fonts/opentype/ipaexfont-mincho/ipaexm.ttf:fonts-ipaexfont
 REQUIREMENTS := senko-app/requirements.txt senko-app/constraints.txt tests/requirements.txt
 
-.PHONY: up down status test deps apt bench clean-var
+.PHONY: up down status test deps apt bench flask
 
 up: deps ## Start MariaDB, Redis, senko-app (uWSGI), nginx on 127.0.0.1; data under var/
 	$(PY) senko-app/native_stack.py up
@@ -23,6 +23,9 @@ status:
 
 test: deps ## Run the whole test suite against throwaway services on free loopback ports
 	$(PY) -m pytest tests $(PYTEST_ARGS)
+
+flask: ## A flask command against the native stack, e.g. make flask ARGS="models list"
+	@eval "$$($(PY) senko-app/native_stack.py env)" && cd senko-app && ../$(PY) -m flask $(ARGS)
 
 bench: deps ## Benchmarks against the running stack (make up first)
 	$(PY) bench/api.py
