@@ -202,3 +202,21 @@ def test_noun_statistics_by_decision(client, recruiter):
     ok_only = client.get("/nouns?decision=OK&limit=500", headers=recruiter["headers"]).get_json()["nouns"]
     assert ok_only and all(n["applicants"] == 1 for n in ok_only)
     assert client.get("/nouns?decision=maybe", headers=recruiter["headers"]).status_code == 400
+
+
+def test_soft_time_limit_in_the_real_worker(app, client, recruiter):
+    """A document slower than the soft time limit ends failed/timeout, and the worker then processes the next one."""
+    heavy = resumes.render_pdf(["業務改善と品質管理と設計と開発と運用保守を担当しました。データ分析も行いました。"] * 38, pages=19)
+    limits = app.config["SENKO_PDF_SOFT_TIME_LIMIT"], app.config["SENKO_PDF_TIME_LIMIT"]
+    # The limits travel with the task message, so this upload carries a 0.3 s soft limit (the
+    # document needs about 2 s here: 19 pages, 30,000 characters).
+    app.config["SENKO_PDF_SOFT_TIME_LIMIT"], app.config["SENKO_PDF_TIME_LIMIT"] = 0.3, 30
+    try:
+        applicant_id = upload(client, recruiter["headers"], heavy).get_json()["id"]
+    finally:
+        app.config["SENKO_PDF_SOFT_TIME_LIMIT"], app.config["SENKO_PDF_TIME_LIMIT"] = limits
+    applicant = wait_done(client, recruiter["headers"], applicant_id)
+    assert (applicant["status"], applicant["failure_reason"]) == ("failed", "timeout")
+    assert "longer than 0.3 s" in applicant["failure_detail"]
+    good = upload(client, recruiter["headers"], resumes.resume_pdf(resumes.make_profile(8))).get_json()["id"]
+    assert wait_done(client, recruiter["headers"], good)["status"] == "unscored"

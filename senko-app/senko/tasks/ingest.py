@@ -72,15 +72,17 @@ def process_resume(self, applicant_id: int) -> dict | None:
     A database hiccup (deadlock, lost connection) rolls back and retries the task shortly; the
     task is idempotent, so a retry or a redelivery never stores anything twice.
     """
+    # The limits travel with the message (enqueue_resume); report the one that applied.
+    soft_limit = (self.request.timelimit or (None, None))[1] or current_app.config["SENKO_PDF_SOFT_TIME_LIMIT"]
     try:
-        return _process_resume(applicant_id)
+        return _process_resume(applicant_id, soft_limit)
     except OperationalError as exc:
         db.session.rollback()
         log.warning("applicant %s: database error, retrying: %s", applicant_id, exc.orig)
         raise self.retry(countdown=1 + self.request.retries, exc=exc)
 
 
-def _process_resume(applicant_id: int) -> dict | None:
+def _process_resume(applicant_id: int, soft_limit: float) -> dict | None:
     applicant = db.session.get(Applicant, applicant_id)
     if applicant is None or not applicant.resume_sha256:
         return None  # deleted (or résumé removed) since it was queued
@@ -113,8 +115,7 @@ def _process_resume(applicant_id: int) -> dict | None:
         return {"status": "failed", "reason": exc.reason}
     except SoftTimeLimitExceeded:
         db.session.rollback()
-        fail(db.session.get(Applicant, applicant_id), "timeout",
-             f"Processing took longer than {current_app.config['SENKO_PDF_SOFT_TIME_LIMIT']} s")
+        fail(db.session.get(Applicant, applicant_id), "timeout", f"Processing took longer than {soft_limit:g} s")
         return {"status": "failed", "reason": "timeout"}
     except FileNotFoundError:
         fail(applicant, "unparseable", "The stored résumé file is missing")
