@@ -9,14 +9,13 @@ from typing import Callable
 
 import numpy as np
 from flask import current_app
-from sklearn.model_selection import train_test_split
 
 from ..errors import ApiError
 from ..extensions import db
 from ..models import MlModel, record_event
 from ..models.mixins import utcnow
 from .dataset import label_counts, labelled_documents
-from .evaluation import evaluate
+from .evaluation import evaluate, holdout_split
 
 STAGES = ("load data", "fit on training split", "evaluate on hold-out", "refit on all data", "save")
 
@@ -60,10 +59,6 @@ def _write_artifact(filename: str, data: bytes) -> None:
     os.replace(tmp, target)
 
 
-def _split(texts, labels):
-    return train_test_split(texts, labels, test_size=0.25, stratify=labels, random_state=42)
-
-
 def register(data: bytes, algorithm: str, source: str, params: dict, metrics: dict, training_size: int,
              user_id: int | None) -> MlModel:
     """Store the artifact and add a ``candidate`` row; the version is ``v<id>``."""
@@ -88,7 +83,7 @@ def train(algorithm: str | None = None, user_id: int | None = None, progress: Ca
     counts = require_enough_labels()
     _ids, texts, labels = labelled_documents()
     step(STAGES[0])
-    train_x, test_x, train_y, test_y = _split(texts, labels)
+    train_x, test_x, train_y, test_y = holdout_split(texts, labels)
     estimator.fit(train_x, train_y)
     step(STAGES[1])
     metrics = evaluate(test_y, estimator.predict_proba(test_x)[:, 1], current_app.config["SENKO_TRIAGE_THRESHOLD"])
@@ -121,7 +116,7 @@ def import_model(data: bytes, algorithm: str, user_id: int | None) -> MlModel:
     counts = label_counts()
     _ids, texts, labels = labelled_documents()
     enough = min(counts.values()) >= current_app.config["SENKO_TRAIN_MIN_PER_CLASS"]
-    split = _split(texts, labels) if enough else None
+    split = holdout_split(texts, labels) if enough else None
     sample = split[1] if split else ["経験 Python 設計", "営業 事務"]
     try:
         probabilities = np.asarray(pipeline.predict_proba(sample), dtype=float)
