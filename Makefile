@@ -6,9 +6,11 @@ PY := $(VENV)/bin/python
 PYTHON ?= python3
 # command:Debian package pairs the native path needs.
 APT_NEEDS := nginx:nginx-light redis-server:redis-server mariadbd:mariadb-server wrk:wrk \
-	chromium:chromium chromedriver:chromium-driver fc-list:fontconfig
-APT_FILES := /usr/share/fonts/opentype/ipaexfont-mincho/ipaexm.ttf:fonts-ipaexfont
-REQUIREMENTS := senko-app/requirements.txt senko-app/constraints.txt tests/requirements.txt
+	chromium:chromium chromedriver:chromium-driver fc-list:fontconfig gcc:gcc pkg-config:pkg-config
+# mysqlclient (the C MySQL driver) builds against libmariadb: PyPI has no Linux wheels of it.
+APT_FILES := /usr/share/fonts/opentype/ipaexfont-mincho/ipaexm.ttf:fonts-ipaexfont \
+	/usr/include/mariadb/mysql.h:libmariadb-dev
+REQUIREMENTS := senko-app/requirements.txt senko-app/constraints.txt senko-predict/requirements.txt tests/requirements.txt
 
 .PHONY: up down status test deps apt bench flask
 
@@ -46,7 +48,7 @@ apt:
 $(VENV)/.installed: $(REQUIREMENTS)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check -c senko-app/constraints.txt \
-		-r senko-app/requirements.txt -r tests/requirements.txt
+		-r senko-app/requirements.txt -r senko-predict/requirements.txt -r tests/requirements.txt
 	@# Janome's dictionary is large: byte-compile it now, or every cold start pays ~5 s.
 	$(PY) -m compileall -q $$($(PY) -c 'import janome, os; print(os.path.dirname(janome.__file__))') >/dev/null
 	@touch $@

@@ -144,7 +144,7 @@ class Stack:
         env.update(
             {
                 "SENKO_DATABASE_URL": (
-                    f"mysql+pymysql://{e['SENKO_DB_USER']}:{e['SENKO_DB_PASSWORD']}"
+                    f"mysql+mysqldb://{e['SENKO_DB_USER']}:{e['SENKO_DB_PASSWORD']}"
                     f"@127.0.0.1:{e['SENKO_DB_PORT']}/{e['SENKO_DB_NAME']}?charset=utf8mb4"
                 ),
                 "SENKO_REDIS_URL": f"redis://127.0.0.1:{e['SENKO_REDIS_PORT']}/0",

@@ -4,7 +4,7 @@ import pytest
 from senko.settings import SettingsError, load
 
 GOOD = {"SENKO_ENV": "production", "SENKO_JWT_SECRET": "k" * 16 + "Zq8#x!" + "m" * 20,
-        "SENKO_DATABASE_URL": "mysql+pymysql://u:p@127.0.0.1/senko"}
+        "SENKO_DATABASE_URL": "mysql+mysqldb://u:p@127.0.0.1/senko"}
 
 
 def test_production_accepts_a_strong_secret():

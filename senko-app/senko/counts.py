@@ -3,7 +3,8 @@
 ``COUNT(*)`` over a large ``applicants`` table is the most expensive part of a page request, and
 the answer only changes when applicants change. Counts are cached in Redis under a generation
 number that every committed change to ``applicants`` (ORM or ORM-enabled bulk statements, in any
-process) increments, so a cached total is never stale; the TTL only bounds memory.
+process) increments, so a cached total is never stale; the TTL only bounds memory. Reading the
+generation and the count is one round trip (a tiny Lua script), as it happens on every page request.
 """
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -11,19 +12,23 @@ from sqlalchemy.orm import Session
 from .extensions import redis_store
 
 GENERATION_KEY = "senko:applicants:generation"
+COUNT_PREFIX = "senko:applicants:count:"
 TTL_SECONDS = 300
+# KEYS[1] = generation key; ARGV[1] = count key prefix, ARGV[2] = filter key → {generation, count or false}
+READ_SCRIPT = """
+local generation = redis.call('GET', KEYS[1]) or '0'
+return {generation, redis.call('GET', ARGV[1] .. generation .. ':' .. ARGV[2])}
+"""
 
 
 def cached_count(filter_key: str, compute) -> int:
     """The count for ``filter_key`` under the current generation, computing it with ``compute()`` on a miss."""
     client = redis_store.client
-    generation = int(client.get(GENERATION_KEY) or 0)
-    key = f"senko:applicants:count:{generation}:{filter_key}"
-    cached = client.get(key)
+    generation, cached = client.register_script(READ_SCRIPT)(keys=[GENERATION_KEY], args=[COUNT_PREFIX, filter_key])
     if cached is not None:
         return int(cached)
     value = compute()
-    client.set(key, value, ex=TTL_SECONDS)
+    client.set(f"{COUNT_PREFIX}{generation.decode()}:{filter_key}", value, ex=TTL_SECONDS)
     return value
 
 

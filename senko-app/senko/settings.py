@@ -109,11 +109,12 @@ def load(env=None) -> dict:
         "JWT_ACCESS_TOKEN_EXPIRES": timedelta(seconds=parse_int(env.get("SENKO_ACCESS_TOKEN_SECONDS"), 900)),
         "JWT_REFRESH_TOKEN_EXPIRES": timedelta(seconds=parse_int(env.get("SENKO_REFRESH_TOKEN_SECONDS"), 30 * 86400)),
         "SQLALCHEMY_DATABASE_URI": env.get(
-            "SENKO_DATABASE_URL", "mysql+pymysql://senko:senko@127.0.0.1:3306/senko?charset=utf8mb4"
+            "SENKO_DATABASE_URL", "mysql+mysqldb://senko:senko@127.0.0.1:3306/senko?charset=utf8mb4"
         ),
         "SQLALCHEMY_ENGINE_OPTIONS": {
             "pool_pre_ping": True,
             "pool_recycle": parse_int(env.get("SENKO_DB_POOL_RECYCLE"), 280),
+            "connect_args": {"connect_timeout": 5},
         },
         "SENKO_REDIS_URL": redis_url,
         # The broker lives in its own Redis database so flushing app data never drops queued tasks.

@@ -6,7 +6,7 @@ def load(env=None) -> dict:
     """Config mapping for the predict service."""
     env = os.environ if env is None else env
     return {
-        "SENKO_DATABASE_URL": env.get("SENKO_DATABASE_URL", "mysql+pymysql://senko:senko@127.0.0.1:3306/senko?charset=utf8mb4"),
+        "SENKO_DATABASE_URL": env.get("SENKO_DATABASE_URL", "mysql+mysqldb://senko:senko@127.0.0.1:3306/senko?charset=utf8mb4"),
         "SENKO_MODEL_DIR": env.get("SENKO_MODEL_DIR", "var/data/models"),
         # How often each worker checks the registry for a newly activated model.
         "SENKO_PREDICT_POLL_SECONDS": float(env.get("SENKO_PREDICT_POLL_SECONDS", "2")),
