@@ -81,6 +81,31 @@ def test_activate_and_rollback(client, admin, app):
     assert client.get("/models", headers=h).get_json()["active"] == first
 
 
+def test_rollback_steps_back_like_undo(client, admin, app):
+    """v1 → v2 → v3, rollback twice: v2 then v1 (never back to v3); re-activating v3 makes it a target again."""
+    from senko.training import registry
+
+    seed_labelled(app, 80)
+    with app.app_context():
+        versions = [registry.train().version for _ in range(3)]
+    h = admin["headers"]
+    for version in versions:
+        assert client.post(f"/models/{version}/activate", headers=h).status_code == 200
+
+    def rollback_to():
+        response = client.post("/models/rollback", headers=h)
+        return response.status_code, response.get_json().get("model", {}).get("version")
+
+    assert rollback_to() == (200, versions[1])
+    assert rollback_to() == (200, versions[0])
+    assert rollback_to()[0] == 409  # v2 and v3 were rolled back: nothing earlier than v1
+    listed = {m["version"]: m for m in client.get("/models", headers=h).get_json()["models"]}
+    assert listed[versions[0]]["status"] == "active" and listed[versions[0]]["rolled_back_at"] is None
+    assert listed[versions[2]]["rolled_back_at"] is not None
+    assert client.post(f"/models/{versions[2]}/activate", headers=h).get_json()["model"]["rolled_back_at"] is None
+    assert rollback_to() == (200, versions[0])
+
+
 class NoProba:
     """Not a classifier."""
 

@@ -123,7 +123,7 @@ async function loadModels() {
   const data = await api("/models");
   $("models").querySelector("tbody").replaceChildren(...data.models.map((m) => {
     const row = document.createElement("tr");
-    for (const text of [m.version, m.algorithm, m.status, m.metrics.roc_auc ?? "—", m.training_size ?? "—"]) {
+    for (const text of [m.version, m.algorithm, m.rolled_back_at ? `${m.status}（ロールバック済み）` : m.status, m.metrics.roc_auc ?? "—", m.training_size ?? "—"]) {
       const cell = document.createElement("td"); cell.textContent = text; row.appendChild(cell);
     }
     const cell = document.createElement("td");

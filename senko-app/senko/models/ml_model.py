@@ -27,6 +27,9 @@ class MlModel(TimestampMixin, db.Model):
     status: Mapped[str] = mapped_column(String(16), nullable=False, default="candidate", index=True)
     trained_at: Mapped[datetime | None] = mapped_column(Timestamp)
     activated_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    # Set when a rollback took this model out of service: later rollbacks skip it, so rolling back
+    # twice steps back two versions instead of bouncing between the last two. Activating clears it.
+    rolled_back_at: Mapped[datetime | None] = mapped_column(Timestamp)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     created_by = relationship("User", lazy="joined")
@@ -56,4 +59,5 @@ class MlModel(TimestampMixin, db.Model):
             "created_at": isoformat(self.created_at),
             "trained_at": isoformat(self.trained_at),
             "activated_at": isoformat(self.activated_at),
+            "rolled_back_at": isoformat(self.rolled_back_at),
         }

@@ -148,6 +148,7 @@ def activate(model: MlModel) -> MlModel:
             other.status = "retired"
     model.status = "active"
     model.activated_at = utcnow()
+    model.rolled_back_at = None
     record_event("model_activated", f"モデル {model.version} を有効にしました", version=model.version)
     db.session.commit()
     rescore_all.delay(model.version)
@@ -155,12 +156,19 @@ def activate(model: MlModel) -> MlModel:
 
 
 def rollback() -> MlModel:
-    """Re-activate the model that was active before the current one (409 if there is none)."""
+    """Re-activate the model that was active before the current one (409 if there is none).
+
+    Like an undo stack: the model rolled back from is skipped by later rollbacks (until someone
+    activates it again), so each rollback steps one version further back.
+    """
     current = MlModel.active()
-    query = db.select(MlModel).where(MlModel.activated_at.is_not(None), MlModel.status == "retired")
+    query = db.select(MlModel).where(
+        MlModel.activated_at.is_not(None), MlModel.status == "retired", MlModel.rolled_back_at.is_(None))
     if current is not None:
         query = query.where(MlModel.id != current.id)
     previous = db.session.scalar(query.order_by(MlModel.activated_at.desc()).limit(1))
     if previous is None:
-        raise ApiError(409, "There is no previously active model to roll back to")
+        raise ApiError(409, "There is no earlier active model to roll back to")
+    if current is not None:
+        current.rolled_back_at = utcnow()
     return activate(previous)
