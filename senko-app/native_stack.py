@@ -24,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 APP_DIR = ROOT / "senko-app"
 PREDICT_DIR = ROOT / "senko-predict"
+PREDICT_DB_USER = "senko_predict"
 
 
 def free_port() -> int:
@@ -119,6 +120,7 @@ class Stack:
                 "SENKO_DB_NAME": "senko",
                 "SENKO_DB_USER": "senko",
                 "SENKO_DB_PASSWORD": random_secret(24),
+                "SENKO_PREDICT_DB_PASSWORD": random_secret(24),
                 "SENKO_REDIS_PORT": "6380",
                 "SENKO_API_PORT": "9999",
                 "SENKO_UI_PORT": "8080",
@@ -132,8 +134,19 @@ class Stack:
             )
             env_file.chmod(0o600)
         values = read_env_file(env_file)
+        if "SENKO_PREDICT_DB_PASSWORD" not in values:
+            # An env file from before senko-predict had its own read-only account.
+            with env_file.open("a") as handle:
+                handle.write(f"SENKO_PREDICT_DB_PASSWORD={random_secret(24)}\n")
+            values = read_env_file(env_file)
         values.update({k: v for k, v in os.environ.items() if k.startswith("SENKO_") and k not in values})
         return cls(var, values)
+
+    def predict_database_url(self) -> str:
+        """senko-predict's own account: SELECT on the model registry only."""
+        e = self.env
+        return (f"mysql+mysqldb://{PREDICT_DB_USER}:{e['SENKO_PREDICT_DB_PASSWORD']}"
+                f"@127.0.0.1:{e['SENKO_DB_PORT']}/{e['SENKO_DB_NAME']}?charset=utf8mb4")
 
     def child_env(self) -> dict:
         """The environment every Senko process gets: settings derived from ports and secrets."""
@@ -268,10 +281,11 @@ class Stack:
             f"CREATE USER IF NOT EXISTS '{user}'@'localhost' IDENTIFIED BY '{password}';"
             f"GRANT ALL PRIVILEGES ON `{name}`.* TO '{user}'@'127.0.0.1';"
             f"GRANT ALL PRIVILEGES ON `{name}`.* TO '{user}'@'localhost';"
+            # senko-predict reads the registry and nothing else (same grant as senko-db/initdb/ for compose).
+            # CREATE only lets a table-level grant name a table the migrations have not made yet.
+            f"CREATE USER IF NOT EXISTS '{PREDICT_DB_USER}'@'127.0.0.1' IDENTIFIED BY '{self.env['SENKO_PREDICT_DB_PASSWORD']}';"
+            f"GRANT SELECT, CREATE ON `{name}`.`ml_models` TO '{PREDICT_DB_USER}'@'127.0.0.1';"
         )
-        if self.env.get("SENKO_TEST_DATABASES"):
-            # The test suite makes one database per pytest worker with this prefix.
-            sql += f"GRANT ALL PRIVILEGES ON `{name}\\_%`.* TO '{user}'@'127.0.0.1';"
         subprocess.run(["mariadb", f"--socket={sock}", "-uroot", "-e", sql], check=True)
 
     # ---- Redis ---------------------------------------------------------------------------------
@@ -323,6 +337,7 @@ class Stack:
         self.require_port_free("predict", port)
         env = self.child_env()
         env["PYTHONPATH"] = str(PREDICT_DIR)
+        env["SENKO_DATABASE_URL"] = self.predict_database_url()
         Path(env["SENKO_MODEL_DIR"]).mkdir(parents=True, exist_ok=True)
         self.spawn("predict", [self.bin("uwsgi"), "--ini", str(PREDICT_DIR / "uwsgi.ini"), "--chdir", str(PREDICT_DIR)],
                    cwd=PREDICT_DIR, env=env)

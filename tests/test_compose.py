@@ -45,9 +45,19 @@ def test_database_and_redis_are_internal_only():
         assert compose["services"][name]["networks"] == ["internal"]
 
 
+def test_predict_uses_its_read_only_account():
+    """senko-predict connects as senko_predict, the account senko-db's init script creates with SELECT on ml_models."""
+    compose = load_compose()
+    assert compose["services"]["senko-predict"]["environment"]["SENKO_DATABASE_URL"].startswith(
+        "mysql+mysqldb://senko_predict:")
+    script = (ROOT / "senko-db/initdb/10-senko-predict-user.sh").read_text()
+    assert "GRANT SELECT, CREATE ON \\`${MYSQL_DATABASE}\\`.\\`ml_models\\` TO 'senko_predict'@'%'" in script
+    assert "COPY initdb/ /docker-entrypoint-initdb.d/" in (ROOT / "senko-db/Dockerfile").read_text()
+
+
 def test_secrets_have_no_defaults():
     """The JWT secret and database passwords must come from .env: compose refuses to start without them."""
     text = (ROOT / "docker-compose.yml").read_text()
-    for var in ("SENKO_JWT_SECRET", "SENKO_DB_PASSWORD", "SENKO_DB_ROOT_PASSWORD"):
+    for var in ("SENKO_JWT_SECRET", "SENKO_DB_PASSWORD", "SENKO_DB_ROOT_PASSWORD", "SENKO_PREDICT_DB_PASSWORD"):
         assert f"${{{var}:?" in text
         assert f"${{{var}:-" not in text

@@ -13,6 +13,15 @@ from training_helpers import seed_labelled, wait_for
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "senko-predict"))
 
 
+PREDICT_ACCOUNT = {}
+
+
+@pytest.fixture(autouse=True, scope="module")
+def predict_account(stack):
+    """senko-predict's own read-only database account, as `make up` and compose give it."""
+    PREDICT_ACCOUNT["url"] = stack.predict_database_url()
+
+
 @pytest.fixture
 def trained(app):
     """Two trained models (v_a linear SVM, v_b logistic regression), neither active yet."""
@@ -35,7 +44,7 @@ def predict_app(app):
     """An in-process senko-predict against the test database and model folder (no polling thread)."""
     from senko_predict import create_app
 
-    return create_app({"SENKO_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+    return create_app({"SENKO_DATABASE_URL": PREDICT_ACCOUNT["url"],
                        "SENKO_MODEL_DIR": app.config["SENKO_MODEL_DIR"], "SENKO_PREDICT_POLL_SECONDS": 0})
 
 
@@ -190,3 +199,23 @@ def test_activation_rescores_undecided_applicants(app, client, admin, trained, w
     assert len(undecided) == 20 and all(a["status"] == "scored" and a["model_version"] == trained[1] for a in undecided)
     decided = client.get("/applicant/100/1?decision=OK", headers=admin["headers"]).get_json()["applicants"]
     assert all(a["score"] is None for a in decided)
+
+
+def test_predict_account_reads_the_registry_and_nothing_else(app, trained):
+    """The senko_predict account: SELECT on ml_models works; applicants, users and any write are refused."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    engine = create_engine(PREDICT_ACCOUNT["url"])
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT COUNT(*) FROM ml_models")).scalar() == 2
+            for statement in ("SELECT COUNT(*) FROM applicants", "SELECT password_hash FROM users",
+                              "UPDATE ml_models SET status = 'active'", "DELETE FROM ml_models",
+                              "INSERT INTO applicant_nouns (applicant_id, noun, count) VALUES (1, 'x', 1)"):
+                with pytest.raises((OperationalError, ProgrammingError)) as refused:
+                    conn.execute(text(statement))
+                assert refused.value.orig.args[0] == 1142, statement  # ER_TABLEACCESS_DENIED_ERROR
+                conn.rollback()
+    finally:
+        engine.dispose()
