@@ -155,16 +155,35 @@ def test_resume_routes_refuse_wrong_input(client, recruiter):
 
 
 def test_bulk_upload_processes_each_file(client, recruiter):
-    """Three PDFs in one request become three applicants named after their files, all processed."""
-    files = [(io.BytesIO(resumes.resume_pdf(resumes.make_profile(i))), f"応募者{i}.pdf") for i in range(3)]
-    response = client.post("/applicant/bulk", headers=recruiter["headers"], data={"resumes": files, "source": "転職サイト"},
+    """PDFs in one request become applicants named after their files, then after their résumés' 氏名.
+
+    Profile 3's name holds 𠮷, which the generated PDF cannot map (it extracts as NUL): that name is
+    not guessed at, the file name stays, and the ふりがな is still taken.
+    """
+    h = recruiter["headers"]
+    profiles = [resumes.make_profile(i) for i in range(4)]
+    files = [(io.BytesIO(resumes.resume_pdf(p)), f"応募者{p.index}.pdf") for p in profiles]
+    response = client.post("/applicant/bulk", headers=h, data={"resumes": files, "source": "転職サイト"},
                            content_type="multipart/form-data")
     assert response.status_code == 202
     created = response.get_json()["applicants"]
-    assert [a["name"] for a in created] == ["応募者0", "応募者1", "応募者2"]
-    for item in created:
-        applicant = wait_done(client, recruiter["headers"], item["id"])
+    assert [a["name"] for a in created] == ["応募者0", "応募者1", "応募者2", "応募者3"]
+    for profile, item in zip(profiles, created):
+        applicant = wait_done(client, h, item["id"])
         assert applicant["status"] == "unscored" and applicant["source"] == "転職サイト"
+        assert applicant["furigana"] == profile.furigana
+        if profile.index == 3:
+            assert (applicant["name"], applicant["name_source"]) == ("応募者3", "filename")
+            continue
+        assert (applicant["name"], applicant["name_source"]) == (profile.name, "resume")
+        nouns = {n["noun"] for n in client.get(f"/applicant/{item['id']}/nouns", headers=h).get_json()["nouns"]}
+        name_pieces = set(profile.name.split()) | set(profile.name.replace(" ", ""))
+        assert nouns and not nouns & name_pieces, nouns & name_pieces
+        assert applicant["masked_tokens"] >= 2
+
+    corrected = client.patch(f"/applicant/{created[3]['id']}", headers=h, json={"name": "鈴木 𠮷野"}).get_json()
+    assert (corrected["applicant"]["name"], corrected["applicant"]["name_source"]) == ("鈴木 𠮷野", "entered")
+    assert client.patch(f"/applicant/{created[3]['id']}", headers=h, json={"name_source": "resume"}).status_code == 422
 
 
 def test_bulk_upload_with_one_bad_file_stores_nothing(app, client, recruiter):

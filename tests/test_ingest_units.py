@@ -20,6 +20,22 @@ def make_applicant(app, pdf: bytes, status: str = "queued") -> int:
         return applicant.id
 
 
+def test_name_fields_are_read_from_common_layouts():
+    """氏名 / ふりがな in the usual 履歴書 layouts; anything that is not clearly a name is left alone."""
+    from senko.ingest.profile import NameFields, read_name_fields
+
+    assert read_name_fields("履歴書\n氏名 山田 太郎\nふりがな やまだ たろう") == NameFields("山田 太郎", "やまだ たろう")
+    # Reading first, spaced label, stamp box, and a table row that carries the next label.
+    assert read_name_fields("ふりがな やまだ たろう\n氏 名 山田 太郎 印") == NameFields("山田 太郎", "やまだ たろう")
+    assert read_name_fields("氏名: 印南 一郎 生年月日 1990年1月1日") == NameFields("印南 一郎", None)
+    assert read_name_fields("フリガナ ヤマダ タロウ 男\n名前 John Smith") == NameFields("John Smith", "ヤマダ タロウ")
+    # Unmappable glyphs, notes and long sentences are not names.
+    assert read_name_fields("氏名 鈴木 \x00野\nふりがな すずき よしの") == NameFields(None, "すずき よしの")
+    assert read_name_fields("氏名 (自署)\nふりがな 山田") == NameFields(None, None)
+    assert read_name_fields("氏名 を 記入 して ください お願い します") == NameFields(None, None)
+    assert read_name_fields("職務経歴書\n職務要約 Python 開発") == NameFields(None, None)
+
+
 def test_running_the_task_twice_changes_nothing_twice(app, monkeypatch):
     """process_resume run twice (as after a redelivery) stores each noun once with the same count."""
     from senko.extensions import db

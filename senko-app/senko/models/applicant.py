@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from .mixins import Timestamp, TimestampMixin, isoformat
 
+NAME_SOURCES = ("entered", "filename", "resume")
 STATUSES = ("no_resume", "queued", "processing", "scored", "unscored", "failed")
 FAILURE_REASONS = ("encrypted", "no_text", "unreadable_font", "unparseable", "too_many_pages", "timeout")
 DECISIONS = ("OK", "NG")
@@ -25,6 +26,9 @@ class Applicant(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), nullable=False)
+    # Where the name came from: typed in (``entered``), a bulk upload's file name (``filename``,
+    # provisional: the worker replaces it with the résumé's 氏名) or read from the résumé (``resume``).
+    name_source: Mapped[str] = mapped_column(String(16), nullable=False, default="entered", server_default="entered")
     furigana: Mapped[str | None] = mapped_column(String(100))
     email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(32))
@@ -67,6 +71,7 @@ class Applicant(TimestampMixin, db.Model):
         data = {
             "id": self.id,
             "name": self.name,
+            "name_source": self.name_source,
             "furigana": self.furigana,
             "email": self.email,
             "phone": self.phone,

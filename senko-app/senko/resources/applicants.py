@@ -15,7 +15,7 @@ from ..schemas import ApplicantCreate, ApplicantUpdate, json_body, parse
 from .base import Resource, get_or_404, setting
 
 READ_ONLY_FIELDS = {
-    "id", "status", "failure_reason", "failure_detail", "score", "model_version", "triage", "explanation",
+    "id", "name_source", "status", "failure_reason", "failure_detail", "score", "model_version", "triage", "explanation",
     "scored_at", "resume", "masked_tokens", "decided_by", "decided_at", "created_at", "updated_at",
 }
 SORTS = {
@@ -135,6 +135,8 @@ class ApplicantResource(Resource):
         changes = body.model_dump(exclude_unset=True)
         if "name" in changes and changes["name"] is None:
             raise ApiError(422, "name cannot be empty")
+        if "name" in changes:
+            applicant.name_source = "entered"  # a person's correction is never overwritten by the worker
         if "decision" in changes:
             decision = changes.pop("decision")
             if decision != applicant.decision:

@@ -56,7 +56,8 @@ class ApplicantBulk(Resource):
         checked = [(f.filename, read_resume(f)) for f in files]
         applicants = []
         for filename, data in checked:
-            applicant = Applicant(name=name_from_filename(filename), source=source, created_by_id=current_user.id)
+            applicant = Applicant(name=name_from_filename(filename), name_source="filename", source=source,
+                                  created_by_id=current_user.id)
             attach_resume(applicant, data, filename)
             db.session.add(applicant)
             applicants.append(applicant)

@@ -15,6 +15,7 @@ from sqlalchemy.exc import OperationalError
 from ..extensions import db
 from ..ingest.extract import ExtractionFailed, extract_text
 from ..ingest.nouns import extract_nouns, load_stopwords, name_parts
+from ..ingest.profile import read_name_fields
 from ..ingest.storage import resume_path
 from ..models import Applicant, ApplicantNoun, record_event
 
@@ -51,6 +52,17 @@ def store_nouns(applicant_id: int, counts: dict) -> None:
         db.session.execute(insert(ApplicantNoun), [
             {"applicant_id": applicant_id, "noun": noun, "count": count} for noun, count in counts.items()
         ])
+
+
+def name_from_resume(applicant: Applicant, text: str) -> None:
+    """Replace a bulk upload's provisional name (the file name) with the résumé's 氏名 and ふりがな."""
+    if applicant.name_source != "filename":
+        return
+    found = read_name_fields(text)
+    if found.name:
+        applicant.name, applicant.name_source = found.name[:100], "resume"
+    if found.furigana and not applicant.furigana:
+        applicant.furigana = found.furigana[:100]
 
 
 _stopwords_cache: dict = {}
@@ -106,6 +118,7 @@ def _process_resume(applicant_id: int, soft_limit: float) -> dict | None:
         data = resume_path(applicant.resume_sha256).read_bytes()
         extraction = extract_text(data, current_app.config["SENKO_PDF_MAX_PAGES"])
         timings["extract"] = time.perf_counter() - started
+        name_from_resume(applicant, extraction.text)
 
         started = time.perf_counter()
         result = extract_nouns(extraction.text, stopwords(), name_parts(applicant.name, applicant.furigana))
