@@ -65,7 +65,7 @@ async function loadApplicants() {
   body.replaceChildren(...data.applicants.map((a) => {
     const row = document.createElement("tr");
     row.className = a.triage; row.dataset.id = a.id;
-    const cells = [a.name, null, percent(a.score), a.decision || "未判定"];
+    const cells = [a.name_source === "filename" ? `${a.name}（ファイル名）` : a.name, null, percent(a.score), a.decision || "未判定"];
     cells.forEach((text, index) => {
       const cell = document.createElement("td");
       if (index === 1) {
