@@ -275,15 +275,20 @@ class Stack:
         ])
         wait_for(lambda: sock.exists() and port_open(port), "MariaDB", 90, self.log / "mariadb-error.log")
         name, user, password = self.env["SENKO_DB_NAME"], self.env["SENKO_DB_USER"], self.env["SENKO_DB_PASSWORD"]
+        predict_password = self.env["SENKO_PREDICT_DB_PASSWORD"]
         sql = (
             f"CREATE DATABASE IF NOT EXISTS `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_520_ci;"
             f"CREATE USER IF NOT EXISTS '{user}'@'127.0.0.1' IDENTIFIED BY '{password}';"
             f"CREATE USER IF NOT EXISTS '{user}'@'localhost' IDENTIFIED BY '{password}';"
+            # var/senko.env is the source of truth: a changed password there is applied here.
+            f"ALTER USER '{user}'@'127.0.0.1' IDENTIFIED BY '{password}';"
+            f"ALTER USER '{user}'@'localhost' IDENTIFIED BY '{password}';"
             f"GRANT ALL PRIVILEGES ON `{name}`.* TO '{user}'@'127.0.0.1';"
             f"GRANT ALL PRIVILEGES ON `{name}`.* TO '{user}'@'localhost';"
             # senko-predict reads the registry and nothing else (same grant as senko-db/initdb/ for compose).
             # CREATE only lets a table-level grant name a table the migrations have not made yet.
-            f"CREATE USER IF NOT EXISTS '{PREDICT_DB_USER}'@'127.0.0.1' IDENTIFIED BY '{self.env['SENKO_PREDICT_DB_PASSWORD']}';"
+            f"CREATE USER IF NOT EXISTS '{PREDICT_DB_USER}'@'127.0.0.1' IDENTIFIED BY '{predict_password}';"
+            f"ALTER USER '{PREDICT_DB_USER}'@'127.0.0.1' IDENTIFIED BY '{predict_password}';"
             f"GRANT SELECT, CREATE ON `{name}`.`ml_models` TO '{PREDICT_DB_USER}'@'127.0.0.1';"
         )
         subprocess.run(["mariadb", f"--socket={sock}", "-uroot", "-e", sql], check=True)

@@ -6,6 +6,7 @@ number that every committed change to ``applicants`` (ORM or ORM-enabled bulk st
 process) increments, so a cached total is never stale; the TTL only bounds memory. Reading the
 generation and the count is one round trip (a tiny Lua script), as it happens on every page request.
 """
+from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -23,12 +24,12 @@ return {generation, redis.call('GET', ARGV[1] .. generation .. ':' .. ARGV[2])}
 
 def cached_count(filter_key: str, compute) -> int:
     """The count for ``filter_key`` under the current generation, computing it with ``compute()`` on a miss."""
-    client = redis_store.client
-    generation, cached = client.register_script(READ_SCRIPT)(keys=[GENERATION_KEY], args=[COUNT_PREFIX, filter_key])
+    read = current_app.extensions["senko_count_script"]
+    generation, cached = read(keys=[GENERATION_KEY], args=[COUNT_PREFIX, filter_key])
     if cached is not None:
         return int(cached)
     value = compute()
-    client.set(f"{COUNT_PREFIX}{generation.decode()}:{filter_key}", value, ex=TTL_SECONDS)
+    redis_store.client.set(f"{COUNT_PREFIX}{generation.decode()}:{filter_key}", value, ex=TTL_SECONDS)
     return value
 
 
@@ -60,8 +61,10 @@ def _after_rollback(session):
     session.info.pop("senko_applicants_changed", None)
 
 
-def init_app(_app):
-    """Watch every session for committed changes to applicants (registered once per process)."""
+def init_app(app):
+    """Register the read script on the app's Redis client and watch every session for committed
+    changes to applicants (the session events once per process). Needs ``redis_store.init_app`` first."""
+    app.extensions["senko_count_script"] = app.extensions["senko_redis"].register_script(READ_SCRIPT)
     if not event.contains(Session, "after_commit", _after_commit):
         event.listen(Session, "after_flush", _after_flush)
         event.listen(Session, "do_orm_execute", _do_orm_execute)
