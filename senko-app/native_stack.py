@@ -275,22 +275,19 @@ class Stack:
         ])
         wait_for(lambda: sock.exists() and port_open(port), "MariaDB", 90, self.log / "mariadb-error.log")
         name, user, password = self.env["SENKO_DB_NAME"], self.env["SENKO_DB_USER"], self.env["SENKO_DB_PASSWORD"]
-        predict_password = self.env["SENKO_PREDICT_DB_PASSWORD"]
-        sql = (
-            f"CREATE DATABASE IF NOT EXISTS `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_520_ci;"
-            f"CREATE USER IF NOT EXISTS '{user}'@'127.0.0.1' IDENTIFIED BY '{password}';"
-            f"CREATE USER IF NOT EXISTS '{user}'@'localhost' IDENTIFIED BY '{password}';"
-            # var/senko.env is the source of truth: a changed password there is applied here.
-            f"ALTER USER '{user}'@'127.0.0.1' IDENTIFIED BY '{password}';"
-            f"ALTER USER '{user}'@'localhost' IDENTIFIED BY '{password}';"
-            f"GRANT ALL PRIVILEGES ON `{name}`.* TO '{user}'@'127.0.0.1';"
-            f"GRANT ALL PRIVILEGES ON `{name}`.* TO '{user}'@'localhost';"
+        accounts = [
+            (user, "127.0.0.1", password, "ALL PRIVILEGES", f"`{name}`.*"),
+            (user, "localhost", password, "ALL PRIVILEGES", f"`{name}`.*"),
             # senko-predict reads the registry and nothing else (same grant as senko-db/initdb/ for compose).
             # CREATE only lets a table-level grant name a table the migrations have not made yet.
-            f"CREATE USER IF NOT EXISTS '{PREDICT_DB_USER}'@'127.0.0.1' IDENTIFIED BY '{predict_password}';"
-            f"ALTER USER '{PREDICT_DB_USER}'@'127.0.0.1' IDENTIFIED BY '{predict_password}';"
-            f"GRANT SELECT, CREATE ON `{name}`.`ml_models` TO '{PREDICT_DB_USER}'@'127.0.0.1';"
-        )
+            (PREDICT_DB_USER, "127.0.0.1", self.env["SENKO_PREDICT_DB_PASSWORD"], "SELECT, CREATE", f"`{name}`.`ml_models`"),
+        ]
+        sql = f"CREATE DATABASE IF NOT EXISTS `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_520_ci;"
+        for account, host, secret, privileges, target in accounts:
+            # ALTER after CREATE: var/senko.env is the source of truth, a changed password there is applied.
+            sql += (f"CREATE USER IF NOT EXISTS '{account}'@'{host}';"
+                    f"ALTER USER '{account}'@'{host}' IDENTIFIED BY '{secret}';"
+                    f"GRANT {privileges} ON {target} TO '{account}'@'{host}';")
         subprocess.run(["mariadb", f"--socket={sock}", "-uroot", "-e", sql], check=True)
 
     # ---- Redis ---------------------------------------------------------------------------------

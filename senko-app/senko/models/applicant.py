@@ -7,7 +7,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from .mixins import Timestamp, TimestampMixin, isoformat
 
-NAME_SOURCES = ("entered", "filename", "resume")
 STATUSES = ("no_resume", "queued", "processing", "scored", "unscored", "failed")
 FAILURE_REASONS = ("encrypted", "no_text", "unreadable_font", "unparseable", "too_many_pages", "timeout")
 DECISIONS = ("OK", "NG")
