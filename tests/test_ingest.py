@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import text
 
 from ingest_helpers import upload, wait_done
-from senko.demo import resumes
+from senko.demo import hostile, resumes
 
 pytestmark = pytest.mark.usefixtures("worker")
 
@@ -76,7 +76,7 @@ EXPECTED = {
 @pytest.mark.parametrize("kind", sorted(EXPECTED))
 def test_hostile_pdfs_fail_with_a_reason_and_the_worker_carries_on(client, recruiter, kind):
     """Each hostile file ends failed with its failure_reason (or processed if recoverable); a good file still works after."""
-    response = upload(client, recruiter["headers"], resumes.HOSTILE[kind](), filename=f"{kind}.pdf")
+    response = upload(client, recruiter["headers"], hostile.HOSTILE[kind](), filename=f"{kind}.pdf")
     assert response.status_code == 202, response.get_json()
     applicant = wait_done(client, recruiter["headers"], response.get_json()["id"])
     assert applicant["failure_reason"] in EXPECTED[kind], applicant
@@ -88,7 +88,7 @@ def test_hostile_pdfs_fail_with_a_reason_and_the_worker_carries_on(client, recru
 
 def test_failure_is_reported_as_an_event(client, recruiter):
     """A failed document produces a 'failed' event naming the person and the reason."""
-    applicant_id = upload(client, recruiter["headers"], resumes.encrypted_pdf(), name="佐藤 花子").get_json()["id"]
+    applicant_id = upload(client, recruiter["headers"], hostile.encrypted_pdf(), name="佐藤 花子").get_json()["id"]
     wait_done(client, recruiter["headers"], applicant_id)
     events = client.get("/events?after=0", headers=recruiter["headers"]).get_json()["events"]
     failed = [e for e in events if e["applicant_id"] == applicant_id]
@@ -98,7 +98,7 @@ def test_failure_is_reported_as_an_event(client, recruiter):
 
 def test_text_file_renamed_pdf_is_415_and_nothing_stored(app, client, recruiter):
     """Type is checked by content: a text file named .pdf with Content-Type application/pdf → 415, nothing stored."""
-    data = {"name": "x", "resume": (io.BytesIO(resumes.text_renamed_pdf()), "resume.pdf", "application/pdf")}
+    data = {"name": "x", "resume": (io.BytesIO(hostile.text_renamed_pdf()), "resume.pdf", "application/pdf")}
     response = client.post("/applicant", headers=recruiter["headers"], data=data, content_type="multipart/form-data")
     assert response.status_code == 415 and "not a PDF" in response.get_json()["message"]
     assert table_count(app, "applicants") == 0 and stored_files(app) == []
@@ -116,7 +116,7 @@ def test_missing_file_and_bad_fields(app, client, recruiter):
     """Multipart without a file → 400; with a bad field → 422; nothing stored either way."""
     response = client.post("/applicant", headers=recruiter["headers"], data={"name": "x"}, content_type="multipart/form-data")
     assert response.status_code == 400
-    response = upload(client, recruiter["headers"], resumes.zero_pages_pdf(), email="not-an-email")
+    response = upload(client, recruiter["headers"], hostile.zero_pages_pdf(), email="not-an-email")
     assert response.status_code == 422
     assert table_count(app, "applicants") == 0 and stored_files(app) == []
 
@@ -150,7 +150,7 @@ def test_resume_routes_refuse_wrong_input(client, recruiter):
     assert client.get(f"/applicant/{applicant_id}/resume", headers=recruiter["headers"]).status_code == 404
     assert client.post(f"/applicant/{applicant_id}/resume", headers=recruiter["headers"], json={}).status_code == 415
     response = client.post("/applicant/999999/resume", headers=recruiter["headers"],
-                           data={"resume": (io.BytesIO(resumes.zero_pages_pdf()), "a.pdf")}, content_type="multipart/form-data")
+                           data={"resume": (io.BytesIO(hostile.zero_pages_pdf()), "a.pdf")}, content_type="multipart/form-data")
     assert response.status_code == 404
 
 
@@ -189,7 +189,7 @@ def test_bulk_upload_processes_each_file(client, recruiter):
 def test_bulk_upload_with_one_bad_file_stores_nothing(app, client, recruiter):
     """If one file of a bulk upload is not a PDF, the request is refused (415) and nothing is stored."""
     files = [(io.BytesIO(resumes.resume_pdf(resumes.make_profile(1))), "good.pdf"),
-             (io.BytesIO(resumes.text_renamed_pdf()), "bad.pdf")]
+             (io.BytesIO(hostile.text_renamed_pdf()), "bad.pdf")]
     response = client.post("/applicant/bulk", headers=recruiter["headers"], data={"resumes": files},
                            content_type="multipart/form-data")
     assert response.status_code == 415 and "bad.pdf" in response.get_json()["message"]
@@ -201,7 +201,7 @@ def test_events_cursor(client, recruiter):
     """Events come after the cursor only, oldest first; without a cursor the newest come with the current cursor."""
     empty = client.get("/events", headers=recruiter["headers"]).get_json()
     assert empty == {"events": [], "cursor": 0}
-    ids = [upload(client, recruiter["headers"], resumes.zero_pages_pdf(), name=f"応募者{i}").get_json()["id"] for i in range(2)]
+    ids = [upload(client, recruiter["headers"], hostile.zero_pages_pdf(), name=f"応募者{i}").get_json()["id"] for i in range(2)]
     for applicant_id in ids:
         wait_done(client, recruiter["headers"], applicant_id)
     page = client.get("/events?after=0", headers=recruiter["headers"]).get_json()

@@ -3,17 +3,17 @@ from datetime import timedelta
 
 from sqlalchemy import select, text
 
-from senko.demo import resumes
+from senko.demo import hostile, resumes
 
 
 def make_applicant(app, pdf: bytes, status: str = "queued") -> int:
     from senko.extensions import db
-    from senko.ingest.upload import attach_resume
+    from senko.ingest.storage import save_resume
     from senko.models import Applicant
 
     with app.app_context():
         applicant = Applicant(name="山田 太郎")
-        attach_resume(applicant, pdf, "r.pdf")
+        applicant.attach_resume(save_resume(pdf), "r.pdf", len(pdf))
         applicant.status = status
         db.session.add(applicant)
         db.session.commit()
@@ -44,9 +44,9 @@ def test_running_the_task_twice_changes_nothing_twice(app, monkeypatch):
 
     applicant_id = make_applicant(app, resumes.resume_pdf(resumes.make_profile(3)))
     with app.app_context():
-        from senko.tasks import scoring
+        from senko.scoring import service
 
-        monkeypatch.setattr(scoring, "try_score", lambda applicant: "scored")
+        monkeypatch.setattr(service, "try_score", lambda applicant: "scored")
         ingest.process_resume.run(applicant_id)
         first = db.session.execute(select(ApplicantNoun.noun, ApplicantNoun.count).where(ApplicantNoun.applicant_id == applicant_id)).all()
         # Redelivered after the nouns were stored: straight to scoring, nothing re-extracted.
@@ -68,13 +68,14 @@ def test_soft_time_limit_marks_timeout(app, monkeypatch):
     from billiard.exceptions import SoftTimeLimitExceeded
 
     from senko.extensions import db
+    from senko.ingest import pipeline
     from senko.models import Applicant
     from senko.tasks import ingest
 
     def slow(*_args, **_kwargs):
         raise SoftTimeLimitExceeded()
 
-    monkeypatch.setattr(ingest, "extract_text", slow)
+    monkeypatch.setattr(pipeline, "extract_text", slow)
     applicant_id = make_applicant(app, resumes.resume_pdf(resumes.make_profile(3)))
     with app.app_context():
         ingest.process_resume.run(applicant_id)
@@ -141,7 +142,7 @@ def test_storage_is_content_addressed(app):
 
     from senko.ingest.storage import resume_path, save_resume
 
-    data = resumes.zero_pages_pdf()
+    data = hostile.zero_pages_pdf()
     with app.app_context():
         digest = save_resume(data)
         assert save_resume(data) == digest == hashlib.sha256(data).hexdigest()

@@ -10,7 +10,7 @@ def seed_labelled(app, count: int, decided: int | None = None, start: int = 0) -
     from senko.ingest.nouns import extract_nouns, load_stopwords, name_parts
     from senko.models import Applicant
     from senko.models.mixins import utcnow
-    from senko.tasks.ingest import store_nouns
+    from senko.ingest.pipeline import store_nouns
 
     decided = count if decided is None else decided
     stopwords = load_stopwords()

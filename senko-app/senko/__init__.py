@@ -4,9 +4,10 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import api, counts, errors, settings
+from . import api, cli, counts, errors, settings
 from .auth import tokens
 from .extensions import cors, db, limiter, migrate, redis_store
+from .tasks import celery_init_app
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -36,10 +37,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     counts.init_app(app)
     errors.init_app(app)
     api.init_app(app)
-
-    from . import cli
-    from .tasks import celery_init_app
-
     cli.init_app(app)
     celery_init_app(app)
     return app

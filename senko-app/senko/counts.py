@@ -11,6 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from .extensions import redis_store
+from .models import Applicant
 
 GENERATION_KEY = "senko:applicants:generation"
 COUNT_PREFIX = "senko:applicants:count:"
@@ -34,8 +35,6 @@ def cached_count(filter_key: str, compute) -> int:
 
 
 def _touches_applicants(objects) -> bool:
-    from .models import Applicant
-
     return any(isinstance(obj, Applicant) for obj in objects)
 
 
@@ -45,8 +44,6 @@ def _after_flush(session, _context):
 
 
 def _do_orm_execute(state):
-    from .models import Applicant
-
     if (state.is_insert or state.is_update or state.is_delete) and state.bind_mapper is not None \
             and state.bind_mapper.class_ is Applicant:
         state.session.info["senko_applicants_changed"] = True

@@ -1,11 +1,26 @@
-"""One JSON error shape for the whole API: ``{"message": ...}`` with the right status."""
+"""One JSON error shape for the whole API: ``{"message": ...}`` with the right status.
+
+Domain errors (``senko.exceptions``) are mapped to statuses in one table, ``STATUS_OF``; the HTTP
+edge (``senko.resources``) may also raise ``ApiError`` for what only HTTP knows about.
+"""
 import logging
 
 import redis
 from flask import jsonify
 from pydantic import ValidationError
-from sqlalchemy.exc import OperationalError, InterfaceError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
+
+from .exceptions import (
+    Conflict,
+    Invalid,
+    Malformed,
+    NotFound,
+    SenkoError,
+    TooLarge,
+    Unavailable,
+    Unsupported,
+)
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +38,26 @@ DEFAULT_MESSAGES = {
     500: "Internal error",
     503: "A service Senko depends on is unavailable, try again shortly",
 }
+
+
+# The HTTP status of each domain error class (the most specific class in an error's MRO wins).
+STATUS_OF: dict[type[SenkoError], int] = {
+    Malformed: 400,
+    NotFound: 404,
+    Conflict: 409,
+    TooLarge: 413,
+    Unsupported: 415,
+    Invalid: 422,
+    Unavailable: 503,
+}
+
+
+def status_of(exc: SenkoError) -> int:
+    """The HTTP status for a domain error (422 for a SenkoError subclass without its own entry)."""
+    for cls in type(exc).__mro__:
+        if cls in STATUS_OF:
+            return STATUS_OF[cls]
+    return 422
 
 
 class ApiError(Exception):
@@ -62,6 +97,10 @@ def init_app(app):
     @app.errorhandler(ApiError)
     def _api_error(exc: ApiError):
         return error_response(exc.status, exc.message, exc.headers)
+
+    @app.errorhandler(SenkoError)
+    def _domain_error(exc: SenkoError):
+        return error_response(status_of(exc), exc.message)
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):

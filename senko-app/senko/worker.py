@@ -2,6 +2,7 @@
 from celery.signals import worker_init
 
 from . import create_app
+from .ingest.nouns import tokenizer
 
 app = create_app()
 celery = app.extensions["celery"]
@@ -14,6 +15,4 @@ def load_tokenizer(**_kwargs):
     Every child (also one that replaces a child over its memory limit) then starts with it, instead
     of its first résumé paying the load (measured: ~150 ms more on the first document).
     """
-    from .ingest.nouns import tokenizer
-
     tokenizer()

@@ -1,1 +1,1 @@
-"""Authentication (JWT + Redis revocation), password hashing and role checks."""
+"""Authentication: accounts and password hashing (argon2id), JWT callbacks and token revocation (Redis)."""

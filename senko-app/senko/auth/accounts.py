@@ -2,17 +2,17 @@
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from ..errors import ApiError
+from ..exceptions import Conflict, Invalid, Malformed
 from ..extensions import db
 from ..models import User
 from .passwords import hash_password
 
 
 def check_password_length(password: str) -> None:
-    """Refuse absurdly long passwords before any hashing (400)."""
+    """Refuse absurdly long passwords before any hashing (``Malformed``)."""
     limit = current_app.config["SENKO_PASSWORD_MAX"]
     if len(password) > limit:
-        raise ApiError(400, f"Password longer than {limit} characters")
+        raise Malformed(f"Password longer than {limit} characters")
 
 
 def validate_new_password(password: str) -> None:
@@ -20,11 +20,11 @@ def validate_new_password(password: str) -> None:
     check_password_length(password)
     minimum = current_app.config["SENKO_PASSWORD_MIN"]
     if len(password) < minimum:
-        raise ApiError(422, f"Password must be at least {minimum} characters")
+        raise Invalid(f"Password must be at least {minimum} characters")
 
 
 def create_user(email: str, name: str, password: str, role: str) -> User:
-    """Create and commit a user; a duplicate email raises ApiError 409."""
+    """Create and commit a user; a duplicate email raises ``Conflict``."""
     validate_new_password(password)
     user = User(email=email.strip().lower(), name=name, password_hash=hash_password(password), role=role)
     db.session.add(user)
@@ -32,7 +32,7 @@ def create_user(email: str, name: str, password: str, role: str) -> User:
         db.session.commit()
     except IntegrityError as exc:
         db.session.rollback()
-        raise ApiError(409, f"A user with email {user.email} already exists") from exc
+        raise Conflict(f"A user with email {user.email} already exists") from exc
     return user
 
 

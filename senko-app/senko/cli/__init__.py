@@ -1,4 +1,5 @@
 """``flask`` command groups, one per noun (docstrings become the help text)."""
+from .boot import boot
 from .demo import demo
 from .models import models
 from .users import users
@@ -6,5 +7,5 @@ from .users import users
 
 def init_app(app):
     """Attach the command groups to ``app.cli``."""
-    for group in (users, models, demo):
+    for group in (users, models, demo, boot):
         app.cli.add_command(group)

@@ -1,21 +1,15 @@
 """``flask models ...``: train, list, activate, roll back and import models from the command line."""
-import sys
 from pathlib import Path
 
 import click
-from flask.cli import AppGroup
 from sqlalchemy import select
 
-from ..errors import ApiError
 from ..extensions import db
 from ..models import MlModel
+from ..training import registry
+from .base import SenkoGroup
 
-models = AppGroup("models", help="Train, compare, activate and roll back scoring models.")
-
-
-def _fail(exc: ApiError):
-    click.echo(f"Error: {exc.message}", err=True)
-    sys.exit(1)
+models = SenkoGroup("models", help="Train, compare, activate and roll back scoring models.")
 
 
 @models.command("list")
@@ -32,17 +26,12 @@ def list_models():
 @click.option("--activate", is_flag=True, help="Activate the new model when done.")
 def train(algorithm, activate):
     """Train a model now (with a progress bar) and register it as a candidate."""
-    from ..training import registry
-
     with click.progressbar(length=len(registry.STAGES), label="Training", show_pos=True) as bar:
         def progress(stage):
             bar.label = stage
             bar.update(1)
 
-        try:
-            model = registry.train(algorithm, None, progress)
-        except ApiError as exc:
-            _fail(exc)
+        model = registry.train(algorithm, None, progress)
     metrics = model.metrics
     click.echo(f"Trained {model.version} ({model.algorithm}) on {model.training_size} decisions: AUC {metrics['roc_auc']}, "
                f"F1 {metrics['f1']} at {metrics['threshold']}, Brier {metrics['brier']}")
@@ -55,24 +44,14 @@ def train(algorithm, activate):
 @click.argument("version")
 def activate(version):
     """Activate VERSION (senko-predict switches within seconds; undecided applicants are rescored)."""
-    from ..training import registry
-
-    model = MlModel.by_version(version)
-    if model is None:
-        _fail(ApiError(404, f"Model {version} not found"))
-    registry.activate(model)
+    registry.activate(registry.by_version(version))
     click.echo(f"Activated {version}")
 
 
 @models.command("rollback")
 def rollback():
     """Go back to the previously active model."""
-    from ..training import registry
-
-    try:
-        model = registry.rollback()
-    except ApiError as exc:
-        _fail(exc)
+    model = registry.rollback()
     click.echo(f"Rolled back to {model.version}")
 
 
@@ -81,10 +60,5 @@ def rollback():
 @click.option("--algorithm", default="", help="A label for the registry (default: the class name).")
 def import_(path, algorithm):
     """Import a pickled scikit-learn pipeline trained elsewhere (checked on the hold-out set first)."""
-    from ..training import registry
-
-    try:
-        model = registry.import_model(path.read_bytes(), algorithm, None)
-    except ApiError as exc:
-        _fail(exc)
+    model = registry.import_model(path.read_bytes(), algorithm, None)
     click.echo(f"Imported {path.name} as {model.version} (candidate); AUC on hold-out: {model.metrics.get('roc_auc')}")

@@ -1,18 +1,16 @@
 """``flask users ...``: manage users without the API (first admin, password resets)."""
 import secrets
-import sys
 
 import click
-from flask.cli import AppGroup
 from sqlalchemy import select
 
 from ..auth.accounts import create_user, set_password
-from ..errors import ApiError
+from ..exceptions import NotFound
 from ..extensions import db
 from ..models import ROLES, User
+from .base import SenkoGroup
 
-
-users = AppGroup("users", help="Create, list and reset users.")
+users = SenkoGroup("users", help="Create, list and reset users.")
 
 
 @users.command("create")
@@ -28,11 +26,7 @@ def create(email, name, role, password, if_missing):
         return
     generated = not password
     password = password or secrets.token_urlsafe(18)
-    try:
-        user = create_user(email, name, password, role)
-    except ApiError as exc:
-        click.echo(f"Error: {exc.message}", err=True)
-        sys.exit(1)
+    user = create_user(email, name, password, role)
     click.echo(f"Created {user.role} {user.email}")
     if generated:
         click.echo(f"Password (shown once): {password}")
@@ -52,15 +46,10 @@ def reset_password(email, password):
     """Set a new password for a user; a generated one is printed once."""
     user = User.by_email(email)
     if user is None:
-        click.echo(f"Error: no user {email}", err=True)
-        sys.exit(1)
+        raise NotFound(f"no user {email}")
     generated = not password
     password = password or secrets.token_urlsafe(18)
-    try:
-        set_password(user, password)
-    except ApiError as exc:
-        click.echo(f"Error: {exc.message}", err=True)
-        sys.exit(1)
+    set_password(user, password)
     click.echo(f"Password reset for {user.email}")
     if generated:
         click.echo(f"Password (shown once): {password}")

@@ -1,8 +1,8 @@
 """Generate Japanese résumé PDFs with reportlab and an embedded IPAex TrueType font.
 
 Everything is deterministic for a given seed. Labels (OK/NG) follow a hidden rule plus noise, so a
-model trained on them reaches a meaningful AUC that is not 1.0. The hostile generators produce the
-files a real inbox brings: encrypted, truncated, corrupted, circular, scanned, empty, huge, fake.
+model trained on them reaches a meaningful AUC that is not 1.0. The files a real inbox brings
+(encrypted, broken, scanned, ...) are made by ``senko.demo.hostile``.
 
 reportlab's built-in CID fonts are not used: with them pdfminer.six mangles characters such as 﨑 and ～.
 """
@@ -125,7 +125,8 @@ def register_font() -> str:
     raise RuntimeError("IPAex font not found: apt-get install fonts-ipaexfont")
 
 
-def _canvas(buffer, **kwargs):
+def make_canvas(buffer, **kwargs):
+    """A reportlab A4 canvas on ``buffer`` with the Japanese font registered; returns (canvas, page size)."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
@@ -136,7 +137,7 @@ def _canvas(buffer, **kwargs):
 def render_pdf(lines: list[str], vertical: bool = False, pages: int = 1, encrypt=None) -> bytes:
     """A PDF of ``lines`` (horizontal, or vertical columns right to left) repeated on ``pages`` pages."""
     buffer = io.BytesIO()
-    pdf, (width, height) = _canvas(buffer, encrypt=encrypt)
+    pdf, (width, height) = make_canvas(buffer, encrypt=encrypt)
     size = 11
     for _ in range(pages):
         pdf.setFont(FONT, size)
@@ -175,129 +176,3 @@ def render_pdf(lines: list[str], vertical: bool = False, pages: int = 1, encrypt
 def resume_pdf(profile: Profile) -> bytes:
     """The résumé PDF of ``profile``."""
     return render_pdf(profile.lines(), vertical=profile.vertical)
-
-
-# ---- hostile files -----------------------------------------------------------------------------
-def encrypted_pdf() -> bytes:
-    """A résumé that needs a user password to open."""
-    from reportlab.lib import pdfencrypt
-
-    return render_pdf(make_profile(1).lines(), encrypt=pdfencrypt.StandardEncryption("user-secret", "owner-secret"))
-
-
-def truncated_pdf() -> bytes:
-    """A résumé cut off in the middle (a failed download)."""
-    data = resume_pdf(make_profile(2))
-    return data[: len(data) // 2]
-
-
-def corrupted_stream_pdf() -> bytes:
-    """A résumé whose compressed page stream has garbage in the middle."""
-    data = bytearray(render_pdf(make_profile(3).lines()))
-    start = data.find(b"stream\n", data.find(b"/Filter")) + len(b"stream\n")
-    for offset in range(start + 20, start + 60):
-        data[offset] ^= 0x5A
-    return bytes(data)
-
-
-def _hand_pdf(objects: list[bytes]) -> bytes:
-    """Assemble a PDF from object bodies (1-based numbering, object 1 is the catalog) with a valid xref."""
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
-
-
-def _stream(content: bytes, extra: bytes = b"") -> bytes:
-    return b"<< /Length %d %s >>\nstream\n" % (len(content), extra) + content + b"\nendstream"
-
-
-def circular_xobject_pdf() -> bytes:
-    """A page drawing a form XObject that draws itself, forever."""
-    return _hand_pdf([
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /XObject << /X1 5 0 R >> >> >>",
-        _stream(b"/X1 Do"),
-        _stream(b"/X1 Do", b"/Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources << /XObject << /X1 5 0 R >> >>"),
-    ])
-
-
-def zero_pages_pdf() -> bytes:
-    """A syntactically valid PDF with no pages at all."""
-    return _hand_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"])
-
-
-def image_only_pdf() -> bytes:
-    """A scanned résumé: one picture per page, no text layer."""
-    from PIL import Image, ImageDraw
-    from reportlab.lib.utils import ImageReader
-
-    image = Image.new("L", (620, 877), 255)
-    draw = ImageDraw.Draw(image)
-    for row in range(20):
-        draw.rectangle([60, 60 + row * 38, 60 + (row * 37) % 500 + 40, 80 + row * 38], fill=0)
-    buffer = io.BytesIO()
-    pdf, (width, height) = _canvas(buffer)
-    pdf.drawImage(ImageReader(image), 0, 0, width, height)
-    pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
-
-
-def many_pages_pdf(pages: int = 500) -> bytes:
-    """A 500-page document (over the page cap)."""
-    return render_pdf(["職務経歴書", "ページ"], pages=pages)
-
-
-def unmapped_font_pdf() -> bytes:
-    """Text drawn with a font that has no ToUnicode map: extractors only see (cid:NNN) codes."""
-    content = b"BT /F1 24 Tf 50 700 Td <0102030405060708090a0b0c0d0e0f10> Tj ET\n" * 10
-    return _hand_pdf([
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-        _stream(content),
-        b"<< /Type /Font /Subtype /Type0 /BaseFont /Unknown /Encoding /Identity-H /DescendantFonts [6 0 R] >>",
-        b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Unknown /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /DW 1000 >>",
-    ])
-
-
-def text_renamed_pdf() -> bytes:
-    """A plain text file someone renamed to .pdf."""
-    return "山田太郎 履歴書\nこれはPDFではありません。\n".encode("utf-8")
-
-
-HOSTILE = {
-    "encrypted": encrypted_pdf,
-    "truncated": truncated_pdf,
-    "corrupted_stream": corrupted_stream_pdf,
-    "circular_xobject": circular_xobject_pdf,
-    "image_only": image_only_pdf,
-    "zero_pages": zero_pages_pdf,
-    "many_pages": many_pages_pdf,
-    "unmapped_font": unmapped_font_pdf,
-    "text_renamed": text_renamed_pdf,
-}
-
-
-def write_all(folder: Path, count: int = 20, seed: int = 2026) -> list[Path]:
-    """Write ``count`` résumés and every hostile file into ``folder`` (for manual tries)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for index in range(count):
-        path = folder / f"resume_{index:04d}.pdf"
-        path.write_bytes(resume_pdf(make_profile(index, seed)))
-        written.append(path)
-    for name, make in HOSTILE.items():
-        path = folder / f"hostile_{name}.pdf"
-        path.write_bytes(make())
-        written.append(path)
-    return written

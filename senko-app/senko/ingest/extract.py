@@ -12,8 +12,8 @@ import unicodedata
 import zlib
 from dataclasses import dataclass, field
 
-from pdfminer.layout import LAParams, LTContainer, LTImage, LTTextBox
 from pdfminer.converter import PDFPageAggregator
+from pdfminer.layout import LAParams, LTContainer, LTImage, LTTextBox
 from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfexceptions import PDFException
 from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
@@ -119,10 +119,12 @@ def extract_text(data: bytes, max_pages: int) -> Extraction:
         if result.damaged_pages == len(pages):
             raise ExtractionFailed("unparseable", "No page could be read: " + "; ".join(result.warnings[:3]))
         if images:
-            raise ExtractionFailed("no_text", "No text layer: this looks like a scanned image. Run OCR or upload the original PDF")
+            raise ExtractionFailed("no_text",
+                                   "No text layer: this looks like a scanned image. Run OCR or upload the original PDF")
         raise ExtractionFailed("no_text", "The PDF contains no text")
     cid_chars = sum(len(m) for m in CID.findall(visible))
     if cid_chars / len(visible) > 0.3:
-        raise ExtractionFailed("unreadable_font", "The fonts have no Unicode mapping ((cid:NNN) codes); re-export the PDF with embedded fonts")
+        raise ExtractionFailed("unreadable_font",
+                               "The fonts have no Unicode mapping ((cid:NNN) codes); re-export the PDF with embedded fonts")
     result.text = CID.sub(" ", text)
     return result

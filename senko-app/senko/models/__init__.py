@@ -1,8 +1,8 @@
 """The SQLAlchemy models, one module per noun."""
-from .applicant import Applicant
+from .applicant import Applicant, ApplicantStatus
 from .event import Event, record_event
 from .ml_model import MlModel
 from .noun import ApplicantNoun
 from .user import ROLES, User
 
-__all__ = ["Applicant", "ApplicantNoun", "Event", "MlModel", "ROLES", "User", "record_event"]
+__all__ = ["Applicant", "ApplicantStatus", "ApplicantNoun", "Event", "MlModel", "ROLES", "User", "record_event"]

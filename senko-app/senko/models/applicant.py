@@ -1,13 +1,44 @@
-"""Applicants: one person applying, their résumé status, score and the human decision."""
+"""Applicants: one person applying, their résumé's way through the pipeline, the score and the human decision.
+
+The status changes only through the transition methods of ``Applicant`` (the state machine drawn in
+docs/architecture.md); each checks that the move is legal, raises ``IllegalTransition`` when it is
+not, and records the event the UI shows. The caller commits.
+"""
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, Date, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..exceptions import IllegalTransition
 from ..extensions import db
-from .mixins import Timestamp, TimestampMixin, isoformat
+from .event import record_event
+from .mixins import Timestamp, TimestampMixin, isoformat, utcnow
 
-STATUSES = ("no_resume", "queued", "processing", "scored", "unscored", "failed")
+
+class ApplicantStatus(StrEnum):
+    """Where an applicant's résumé is in the pipeline (stored as its value, e.g. ``"queued"``)."""
+
+    NO_RESUME = "no_resume"
+    QUEUED = "queued"
+    PROCESSING = "processing"
+    SCORED = "scored"
+    UNSCORED = "unscored"
+    FAILED = "failed"
+
+
+S = ApplicantStatus
+STATUSES = tuple(status.value for status in ApplicantStatus)
+# Target status → the statuses it may be reached from. Attaching a résumé is legal from anywhere.
+TRANSITIONS: dict[ApplicantStatus, frozenset[ApplicantStatus]] = {
+    S.QUEUED: frozenset(S),
+    S.PROCESSING: frozenset({S.QUEUED, S.PROCESSING}),
+    S.FAILED: frozenset({S.QUEUED, S.PROCESSING}),
+    S.SCORED: frozenset({S.PROCESSING, S.SCORED, S.UNSCORED}),
+    S.UNSCORED: frozenset({S.PROCESSING, S.SCORED, S.UNSCORED}),
+}
+# Statuses whose résumé is waiting for (or in) the pipeline.
+IN_PIPELINE = frozenset({S.QUEUED, S.PROCESSING})
 FAILURE_REASONS = ("encrypted", "no_text", "unreadable_font", "unparseable", "too_many_pages", "timeout")
 DECISIONS = ("OK", "NG")
 
@@ -34,7 +65,7 @@ class Applicant(TimestampMixin, db.Model):
     applied_at: Mapped[date | None] = mapped_column(Date)
     source: Mapped[str | None] = mapped_column(String(100))
     note: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16), nullable=False, default="no_resume")
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default=ApplicantStatus.NO_RESUME.value)
     failure_reason: Mapped[str | None] = mapped_column(String(32))
     score: Mapped[float | None] = mapped_column(Float)
     model_version: Mapped[str | None] = mapped_column(String(64))
@@ -56,8 +87,106 @@ class Applicant(TimestampMixin, db.Model):
     explanation: Mapped[list | None] = mapped_column(JSON)
     scored_at: Mapped[datetime | None] = mapped_column(Timestamp)
 
-
     decided_by = relationship("User", foreign_keys=[decided_by_id], lazy="joined")
+
+    # ---- the lifecycle ---------------------------------------------------------------------------
+    def can_become(self, target: ApplicantStatus) -> bool:
+        """True when moving to ``target`` from the current status is legal (a new, unsaved applicant has no résumé)."""
+        return ApplicantStatus(self.status or S.NO_RESUME) in TRANSITIONS[target]
+
+    def _move(self, target: ApplicantStatus) -> None:
+        if not self.can_become(target):
+            raise IllegalTransition(f"Applicant {self.id} cannot go from {self.status} to {target.value}")
+        self.status = target.value
+
+    def attach_resume(self, sha256: str, filename: str, size: int) -> str | None:
+        """Take a (new) résumé and queue it: every pipeline result of the previous one is cleared.
+
+        Returns the digest of the résumé this one replaced, or None.
+        """
+        previous = self.resume_sha256
+        self._move(S.QUEUED)
+        self.resume_sha256, self.resume_filename, self.resume_size = sha256, filename, size
+        self.resume_pages = self.masked_tokens = self.processed_sha256 = None
+        self.failure_reason = self.failure_detail = None
+        self.score = self.model_version = self.explanation = self.scored_at = None
+        self.processing_attempts = 0
+        return previous if previous != sha256 else None
+
+    def count_attempt(self) -> int:
+        """Count one more start of the worker on the current résumé; returns the count."""
+        self.processing_attempts = (self.processing_attempts or 0) + 1
+        return self.processing_attempts
+
+    def start_processing(self) -> None:
+        """The worker begins reading the résumé."""
+        self._move(S.PROCESSING)
+
+    def fail(self, reason: str, detail: str) -> None:
+        """The résumé cannot be processed: keep the applicant, say why (``reason`` is a FAILURE_REASONS word)."""
+        self._move(S.FAILED)
+        self.failure_reason, self.failure_detail = reason, detail[:500]
+        record_event("failed", f"{self.name}さんの書類を読み取れませんでした ({reason})", self.id,
+                     name=self.name, failure_reason=reason, detail=detail[:500])
+
+    def adopt_resume_name(self, name: str | None, furigana: str | None) -> None:
+        """Replace a bulk upload's provisional name (its file name) with the 氏名/ふりがな read from the résumé.
+
+        A name typed by a person (``name_source`` ``entered``) is never overwritten.
+        """
+        if self.name_source != "filename":
+            return
+        if name:
+            self.name, self.name_source = name[:100], "resume"
+        if furigana and not self.furigana:
+            self.furigana = furigana[:100]
+
+    def record_extraction(self, pages: int, masked_tokens: int, warnings: list[str]) -> None:
+        """The nouns of the current résumé are stored; scoring comes next (the status stays ``processing``)."""
+        if self.status != S.PROCESSING:
+            raise IllegalTransition(f"Applicant {self.id} is {self.status}, not processing")
+        self.resume_pages, self.masked_tokens = pages, masked_tokens
+        self.processed_sha256 = self.resume_sha256
+        self.failure_reason = None
+        self.failure_detail = "; ".join(warnings)[:500] or None
+
+    @property
+    def extracted(self) -> bool:
+        """True when the nouns of the current résumé are stored."""
+        return bool(self.resume_sha256) and self.processed_sha256 == self.resume_sha256
+
+    def record_score(self, probability: float, model_version: str, explanation: list, threshold: float,
+                     notify: bool = True) -> None:
+        """Store a score; unless ``notify`` is off (bulk rescoring), tell the UI with a ``scored`` event."""
+        self._move(S.SCORED)
+        self.score, self.model_version, self.explanation = float(probability), model_version, explanation
+        self.scored_at = utcnow()
+        self.failure_detail = None
+        if notify:
+            record_event("scored", f"{self.name}さんの書類選考スコア: {round(self.score * 100)}%", self.id,
+                         name=self.name, score=self.score, model_version=model_version,
+                         triage=self.triage(threshold))
+
+    def mark_unscored(self, why: str) -> None:
+        """No score for now (no active model, or senko-predict down): not a failure; a later rescore catches up."""
+        self._move(S.UNSCORED)
+        self.failure_detail = why[:500]
+        record_event("unscored", f"{self.name}さんの書類を取り込みました (スコア未算出)", self.id,
+                     name=self.name, detail=why[:500])
+
+    def decide(self, decision: str | None, user_id: int | None) -> bool:
+        """Record a person's decision (``OK``/``NG``, or None to clear it) with who and when; True if it changed.
+
+        Deciding does not depend on the pipeline: a person may decide without a score.
+        """
+        if decision not in (*DECISIONS, None):
+            raise ValueError(f"decision must be one of {DECISIONS} or None")
+        if decision == self.decision:
+            return False
+        self.decision = decision
+        self.decided_by_id = user_id if decision else None
+        self.decided_at = utcnow() if decision else None
+        return True
 
     def triage(self, threshold: float) -> str:
         """``review`` when the score reaches ``threshold``, ``below`` under it, ``pending`` without a score."""

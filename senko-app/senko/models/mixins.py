@@ -1,5 +1,5 @@
 """Column helpers shared by the models."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import DateTime
 from sqlalchemy.dialects import mysql
@@ -11,7 +11,7 @@ Timestamp = DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
 
 def utcnow() -> datetime:
     """Naive UTC now: every timestamp column stores UTC."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def isoformat(value: datetime | None) -> str | None:

@@ -4,15 +4,15 @@ from flask_jwt_extended import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import defer
 
+from .. import applicants
 from ..counts import cached_count
 from ..errors import ApiError
-from ..ingest.upload import attach_resume, queue, read_resume, release_resume
 from ..extensions import db
 from ..models import Applicant
 from ..models.applicant import STATUSES
-from ..models.mixins import utcnow
-from ..schemas import ApplicantCreate, ApplicantUpdate, json_body, parse
-from .base import Resource, get_or_404, setting
+from .base import Resource, setting
+from .schemas import ApplicantCreate, ApplicantUpdate, json_body, parse
+from .uploads import read_file
 
 READ_ONLY_FIELDS = {
     "id", "name_source", "status", "failure_reason", "failure_detail", "score", "model_version", "triage", "explanation",
@@ -66,12 +66,9 @@ def form_fields() -> dict:
 def create_with_resume():
     """``POST /applicant`` as multipart/form-data: applicant fields plus a ``resume`` PDF → 202."""
     body = parse(ApplicantCreate, form_fields())
-    data = read_resume(request.files.get("resume"))
-    applicant = Applicant(**body.model_dump(), created_by_id=current_user.id)
-    attach_resume(applicant, data, request.files["resume"].filename)
-    db.session.add(applicant)
-    db.session.commit()
-    queue([applicant.id])
+    file = request.files.get("resume")
+    data = read_file(file, "resume", setting("SENKO_MAX_RESUME_BYTES"))
+    applicant = applicants.create_with_resume(body.model_dump(), data, file.filename, current_user.id)
     return {"message": f"Queued the résumé of applicant {applicant.id}", "id": applicant.id, "status": "queued",
             "applicant": applicant_json(applicant)}, 202
 
@@ -82,10 +79,7 @@ class ApplicantCreateResource(Resource):
     def post(self):
         if request.mimetype == "multipart/form-data":
             return create_with_resume()
-        body = parse(ApplicantCreate)
-        applicant = Applicant(**body.model_dump(), status="no_resume", created_by_id=current_user.id)
-        db.session.add(applicant)
-        db.session.commit()
+        applicant = applicants.create(parse(ApplicantCreate).model_dump(), current_user.id)
         return {"message": f"Created applicant {applicant.id}", "applicant": applicant_json(applicant)}, 201
 
 
@@ -123,36 +117,16 @@ class ApplicantResource(Resource):
     """``GET/PATCH/DELETE /applicant/<id>``."""
 
     def get(self, applicant_id: int):
-        return {"applicant": applicant_json(get_or_404(Applicant, applicant_id, "Applicant"))}
+        return {"applicant": applicant_json(applicants.get(applicant_id))}
 
     def patch(self, applicant_id: int):
         data = json_body()
         read_only = sorted(READ_ONLY_FIELDS & data.keys())
         if read_only:
             raise ApiError(422, f"Read-only field(s): {', '.join(read_only)}")
-        body = parse(ApplicantUpdate, data)
-        applicant = get_or_404(Applicant, applicant_id, "Applicant")
-        changes = body.model_dump(exclude_unset=True)
-        if "name" in changes and changes["name"] is None:
-            raise ApiError(422, "name cannot be empty")
-        if "name" in changes:
-            applicant.name_source = "entered"  # a person's correction is never overwritten by the worker
-        if "decision" in changes:
-            decision = changes.pop("decision")
-            if decision != applicant.decision:
-                applicant.decision = decision
-                applicant.decided_by_id = current_user.id if decision else None
-                applicant.decided_at = utcnow() if decision else None
-        for field, value in changes.items():
-            setattr(applicant, field, value)
-        db.session.commit()
-        return {"applicant": applicant_json(applicant)}
+        changes = parse(ApplicantUpdate, data).model_dump(exclude_unset=True)
+        return {"applicant": applicant_json(applicants.update(applicant_id, changes, current_user.id))}
 
     def delete(self, applicant_id: int):
-        applicant = get_or_404(Applicant, applicant_id, "Applicant")
-        sha256 = applicant.resume_sha256
-        # Nouns and events go with the row (ON DELETE CASCADE); the file goes when nobody refers to it.
-        db.session.delete(applicant)
-        db.session.commit()
-        release_resume(sha256)
+        applicants.remove(applicant_id)
         return {"message": f"Deleted applicant {applicant_id}"}

@@ -1,14 +1,30 @@
-"""Base resources: one applies authentication for all the others."""
+"""Base resources: one applies authentication for all the others, one adds the admin role."""
+from functools import wraps
+
 import flask_restful
 from flask import current_app
-from flask_jwt_extended import jwt_required
+from flask_jwt_extended import current_user, jwt_required
 
 from ..errors import ApiError
-from ..extensions import db
 
 
 class PublicResource(flask_restful.Resource):
     """A resource anyone may call (health checks, login)."""
+
+
+def role_required(*roles: str):
+    """Allow the wrapped view only to users whose token carries one of ``roles`` (else 403)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if current_user.role not in roles:
+                raise ApiError(403, f"This needs the {' or '.join(roles)} role")
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
 
 
 class Resource(flask_restful.Resource):
@@ -17,12 +33,10 @@ class Resource(flask_restful.Resource):
     method_decorators = [jwt_required()]
 
 
-def get_or_404(model, object_id: int, what: str):
-    """Load ``model`` by primary key or answer 404 naming ``what``."""
-    obj = db.session.get(model, object_id)
-    if obj is None:
-        raise ApiError(404, f"{what} {object_id} not found")
-    return obj
+class AdminResource(Resource):
+    """A resource only admins may call."""
+
+    method_decorators = [role_required("admin"), *Resource.method_decorators]
 
 
 def setting(name: str):

@@ -2,17 +2,18 @@
 from flask import request
 from sqlalchemy import func, select
 
+from .. import applicants
 from ..errors import ApiError
 from ..extensions import db
 from ..models import Applicant, ApplicantNoun
-from .base import Resource, get_or_404
+from .base import Resource
 
 
 class ApplicantNouns(Resource):
     """``GET /applicant/<id>/nouns``: the nouns kept from the résumé, most frequent first."""
 
     def get(self, applicant_id: int):
-        applicant = get_or_404(Applicant, applicant_id, "Applicant")
+        applicant = applicants.get(applicant_id)
         rows = db.session.execute(
             select(ApplicantNoun.noun, ApplicantNoun.count)
             .where(ApplicantNoun.applicant_id == applicant_id)

@@ -11,14 +11,13 @@ from sqlalchemy import select
 
 from ..auth.accounts import check_password_length, create_user
 from ..auth.passwords import hash_password, needs_rehash, verify_password
-from ..auth.roles import role_required
 from ..auth.tokens import revoke
 from ..errors import ApiError
 from ..extensions import db, limiter
 from ..models import User
 from ..models.mixins import utcnow
-from ..schemas import Login, UserCreate, parse
-from .base import PublicResource, Resource
+from .base import PublicResource, Resource, role_required
+from .schemas import Login, UserCreate, parse
 
 
 def issue_tokens(user: User) -> dict:

@@ -1,4 +1,7 @@
-"""Small HTTP client of senko-predict, with timeouts and retries on connection errors."""
+"""Small HTTP client of senko-predict, with timeouts and retries on connection errors.
+
+The bodies it sends and the answers it accepts are those of ``senko_predict.contract``.
+"""
 from functools import lru_cache
 
 import requests
@@ -6,12 +9,16 @@ from flask import current_app
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from senko_predict.contract import ContractError, PredictResponse, is_no_model_answer, parse_predict_response, predict_request
 
-class PredictUnavailable(Exception):
-    """senko-predict did not answer (down, timeout, 5xx): try again later."""
+from ..exceptions import Unavailable
 
 
-class NoModel(Exception):
+class PredictUnavailable(Unavailable):
+    """senko-predict did not answer (down, timeout, 5xx, a malformed answer): try again later."""
+
+
+class NoModel(Unavailable):
     """senko-predict answers but has no active model: applicants stay unscored, not failed."""
 
 
@@ -23,7 +30,7 @@ def _session(retries: int) -> requests.Session:
     return session
 
 
-def predict(documents: list[list[str]]) -> dict:
+def predict(documents: list[list[str]]) -> PredictResponse:
     """OK probabilities for ``documents`` (each a list of nouns, repeated by count).
 
     Returns senko-predict's answer: ``model_version``, ``probabilities``, ``explanations``.
@@ -33,17 +40,21 @@ def predict(documents: list[list[str]]) -> dict:
     if not base:
         raise NoModel("SENKO_PREDICT_URL is not set")
     try:
-        response = _session(2).post(f"{base.rstrip('/')}/predict", json={"documents": documents},
+        response = _session(2).post(f"{base.rstrip('/')}/predict", json=predict_request(documents),
                                     timeout=current_app.config["SENKO_PREDICT_TIMEOUT"])
     except requests.RequestException as exc:
         raise PredictUnavailable(f"senko-predict unreachable: {type(exc).__name__}") from exc
-    if response.status_code == 503 and _json(response).get("model_loaded") is False:
-        raise NoModel(_json(response).get("message", "no model"))
+    body = _json(response)
+    if is_no_model_answer(response.status_code, body):
+        raise NoModel(body.get("message", "no model"))
     if response.status_code >= 500:
         raise PredictUnavailable(f"senko-predict answered {response.status_code}")
     if response.status_code != 200:
-        raise PredictUnavailable(f"senko-predict refused the request ({response.status_code}): {_json(response).get('message')}")
-    return response.json()
+        raise PredictUnavailable(f"senko-predict refused the request ({response.status_code}): {body.get('message')}")
+    try:
+        return parse_predict_response(body, expected=len(documents))
+    except ContractError as exc:
+        raise PredictUnavailable(f"senko-predict sent a malformed answer: {exc.message}") from exc
 
 
 def _json(response) -> dict:

@@ -1,6 +1,12 @@
-"""Celery, bound to the Flask app: every task runs inside an app context and receives ids only."""
+"""Celery, bound to the Flask app: every task runs inside an app context and receives ids only.
+
+The task modules are thin: each task keeps only Celery's concerns (names, retries, limits, acks)
+and calls one domain function. Domain code sends tasks by name through ``senko.queue``.
+"""
 from celery import Celery, Task
 
+# Importing the task modules registers their tasks (shared_task) with whichever Celery app is current.
+from . import ingest, maintenance, scoring, training  # noqa: F401
 from .schedule import beat_schedule
 
 
@@ -30,6 +36,4 @@ def celery_init_app(app) -> Celery:
     )
     celery_app.set_default()
     app.extensions["celery"] = celery_app
-    from . import ingest, maintenance, scoring, training  # noqa: F401  (registers the tasks)
-
     return celery_app

@@ -3,22 +3,24 @@ from datetime import timedelta
 
 from celery.schedules import crontab
 
+from .. import queue
+
 
 def beat_schedule(config) -> dict:
     """The beat schedule built from the app's settings."""
     return {
         "recover-stuck-resumes": {
-            "task": "senko.tasks.maintenance.recover_stuck",
+            "task": queue.RECOVER_STUCK,
             "schedule": timedelta(seconds=60),
             "options": {"expires": 55},
         },
         "rescore-unscored": {
-            "task": "senko.tasks.scoring.rescore_unscored",
+            "task": queue.RESCORE_UNSCORED,
             "schedule": timedelta(seconds=config["SENKO_RESCORE_INTERVAL"]),
             "options": {"expires": config["SENKO_RESCORE_INTERVAL"]},
         },
         "nightly-retrain": {
-            "task": "senko.tasks.training.nightly_retrain",
+            "task": queue.NIGHTLY_RETRAIN,
             "schedule": crontab(hour=config["SENKO_RETRAIN_HOUR"], minute=0),
             "options": {"expires": 3600},
         },

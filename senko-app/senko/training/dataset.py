@@ -1,15 +1,13 @@
-"""Training data: applicants with a human decision and stored nouns."""
-from collections import defaultdict
+"""Training data: applicants with a human decision and stored nouns.
 
+The texts are built by ``senko_predict.contract``, the same rule senko-predict applies when it scores.
+"""
 from sqlalchemy import func, select
+
+from senko_predict.contract import document_text, documents_from_counts
 
 from ..extensions import db
 from ..models import Applicant, ApplicantNoun
-
-
-def document_text(nouns: list[str]) -> str:
-    """The model input for one applicant: nouns joined by single spaces (the documented contract)."""
-    return " ".join(n.replace(" ", "") for n in nouns)
 
 
 def label_counts() -> dict:
@@ -33,9 +31,7 @@ def labelled_documents() -> tuple[list[int], list[str], list[int]]:
         .where(Applicant.decision.is_not(None))
         .order_by(ApplicantNoun.applicant_id)
     ).all()
-    nouns, decisions = defaultdict(list), {}
-    for applicant_id, noun, count, decision in rows:
-        nouns[applicant_id].extend([noun] * count)
-        decisions[applicant_id] = decision
+    nouns = documents_from_counts((applicant_id, noun, count) for applicant_id, noun, count, _ in rows)
+    decisions = {applicant_id: decision for applicant_id, _, _, decision in rows}
     ids = sorted(nouns)
     return ids, [document_text(nouns[i]) for i in ids], [1 if decisions[i] == "OK" else 0 for i in ids]

@@ -40,7 +40,7 @@ def evaluate(labels: list[int], probabilities, threshold: float) -> dict:
         "f1": round(float(f1_score(y, predicted, zero_division=0)), 4),
         "brier": round(float(brier_score_loss(y, p)), 4),
         "calibration": [{"mean_predicted": round(float(m), 3), "fraction_ok": round(float(f), 3)}
-                        for m, f in zip(mean_predicted, fraction)],
+                        for m, f in zip(mean_predicted, fraction, strict=True)],
         "confusion_matrix": {"tp": int(tp), "fp": int(fp), "tn": int(tn), "fn": int(fn)},
         "holdout_size": int(len(y)),
     }

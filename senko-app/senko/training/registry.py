@@ -4,13 +4,14 @@ import importlib
 import os
 import pickle
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 from flask import current_app
 
-from ..errors import ApiError
+from .. import queue
+from ..exceptions import Conflict, Invalid, NotFound, Unavailable
 from ..extensions import db
 from ..models import MlModel, record_event
 from ..models.mixins import utcnow
@@ -26,20 +27,33 @@ def factories() -> dict[str, str]:
 
 
 def make_estimator(algorithm: str):
-    """An unfitted pipeline from the factory registered as ``algorithm`` (unknown name → 422)."""
-    path = factories().get(algorithm)
-    if path is None:
-        raise ApiError(422, f"Unknown algorithm {algorithm!r}; configured: {', '.join(factories())}")
+    """An unfitted pipeline from the factory registered as ``algorithm`` (unknown name → ``Invalid``)."""
+    check_algorithm(algorithm)
+    path = factories()[algorithm]
     module, _, function = path.partition(":")
     return getattr(importlib.import_module(module), function)()
 
 
+def check_algorithm(algorithm: str) -> None:
+    """Refuse an algorithm name that no configured factory has (``Invalid``)."""
+    if algorithm not in factories():
+        raise Invalid(f"Unknown algorithm {algorithm!r}; configured: {', '.join(factories())}")
+
+
+def by_version(version: str) -> MlModel:
+    """The model with this version, or ``NotFound``."""
+    model = MlModel.by_version(version)
+    if model is None:
+        raise NotFound(f"Model {version} not found")
+    return model
+
+
 def require_enough_labels() -> dict:
-    """Label counts, or ApiError 409 when a class has fewer than the minimum."""
+    """Label counts, or ``Conflict`` when a class has fewer than the minimum."""
     counts = label_counts()
     minimum = current_app.config["SENKO_TRAIN_MIN_PER_CLASS"]
     if min(counts.values()) < minimum:
-        raise ApiError(409, f"Not enough decisions to train: need at least {minimum} OK and {minimum} NG applicants "
+        raise Conflict(f"Not enough decisions to train: need at least {minimum} OK and {minimum} NG applicants "
                             f"with résumé nouns, have {counts['OK']} OK and {counts['NG']} NG")
     return counts
 
@@ -103,16 +117,16 @@ def train(algorithm: str | None = None, user_id: int | None = None, progress: Ca
 
 
 def import_model(data: bytes, algorithm: str, user_id: int | None) -> MlModel:
-    """Register a model trained elsewhere after running it on the hold-out set (clear 422 when unusable).
+    """Register a model trained elsewhere after running it on the hold-out set (``Invalid`` when unusable).
 
     Unpickling runs code from the file: only admins may import, and only files they trust.
     """
     try:
         pipeline = pickle.loads(data)
     except Exception as exc:
-        raise ApiError(422, f"Not a loadable pickle ({type(exc).__name__}: {exc})") from None
+        raise Invalid(f"Not a loadable pickle ({type(exc).__name__}: {exc})") from None
     if not hasattr(pipeline, "predict_proba"):
-        raise ApiError(422, f"The model ({type(pipeline).__name__}) has no predict_proba: Senko needs probabilities")
+        raise Invalid(f"The model ({type(pipeline).__name__}) has no predict_proba: Senko needs probabilities")
     counts = label_counts()
     _ids, texts, labels = labelled_documents()
     enough = min(counts.values()) >= current_app.config["SENKO_TRAIN_MIN_PER_CLASS"]
@@ -121,12 +135,12 @@ def import_model(data: bytes, algorithm: str, user_id: int | None) -> MlModel:
     try:
         probabilities = np.asarray(pipeline.predict_proba(sample), dtype=float)
     except Exception as exc:
-        raise ApiError(422, "The model failed on Senko's input (an iterable of strings, nouns joined by spaces): "
+        raise Invalid("The model failed on Senko's input (an iterable of strings, nouns joined by spaces): "
                             f"{type(exc).__name__}: {exc}") from None
     if probabilities.ndim != 2 or probabilities.shape != (len(sample), 2):
-        raise ApiError(422, f"predict_proba must return one (NG, OK) pair per document, got shape {probabilities.shape}")
+        raise Invalid(f"predict_proba must return one (NG, OK) pair per document, got shape {probabilities.shape}")
     if not np.all(np.isfinite(probabilities)) or probabilities.min() < 0 or probabilities.max() > 1:
-        raise ApiError(422, "predict_proba returned values outside 0..1")
+        raise Invalid("predict_proba returned values outside 0..1")
     metrics = {"class_balance": counts}
     if enough:
         metrics.update(evaluate(split[3], probabilities[:, 1], current_app.config["SENKO_TRIAGE_THRESHOLD"]))
@@ -140,8 +154,6 @@ def import_model(data: bytes, algorithm: str, user_id: int | None) -> MlModel:
 
 def activate(model: MlModel) -> MlModel:
     """Make ``model`` the active one (the previous active one retires) and rescore undecided applicants."""
-    from ..tasks.training import rescore_all
-
     actives = db.session.scalars(db.select(MlModel).where(MlModel.status == "active").with_for_update()).all()
     for other in actives:
         if other.id != model.id:
@@ -151,12 +163,16 @@ def activate(model: MlModel) -> MlModel:
     model.rolled_back_at = None
     record_event("model_activated", f"モデル {model.version} を有効にしました", version=model.version)
     db.session.commit()
-    rescore_all.delay(model.version)
+    try:
+        queue.rescore_all(model.version)
+    except Unavailable as exc:
+        raise Unavailable(f"Activated {model.version}, but the task queue is unavailable: "
+                          "undecided applicants were not rescored") from exc
     return model
 
 
 def rollback() -> MlModel:
-    """Re-activate the model that was active before the current one (409 if there is none).
+    """Re-activate the model that was active before the current one (``Conflict`` if there is none).
 
     Like an undo stack: the model rolled back from is skipped by later rollbacks (until someone
     activates it again), so each rollback steps one version further back.
@@ -168,7 +184,7 @@ def rollback() -> MlModel:
         query = query.where(MlModel.id != current.id)
     previous = db.session.scalar(query.order_by(MlModel.activated_at.desc()).limit(1))
     if previous is None:
-        raise ApiError(409, "There is no earlier active model to roll back to")
+        raise Conflict("There is no earlier active model to roll back to")
     if current is not None:
         current.rolled_back_at = utcnow()
     return activate(previous)

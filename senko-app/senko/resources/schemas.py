@@ -5,7 +5,7 @@ from typing import Literal
 from flask import request
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationError, field_validator
 
-from .errors import ApiError, describe_validation_error
+from ..errors import ApiError, describe_validation_error
 
 Name = Field(min_length=1, max_length=100)
 

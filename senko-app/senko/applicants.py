@@ -1,0 +1,154 @@
+"""The applicant service: what every entry point (API, CLI, demo loader, importers) does with applicants.
+
+Create one, give it a résumé (check, store, attach, commit, queue), change its fields, record a
+decision, remove it with its stored file. Resources and commands call only these functions; the
+lifecycle rules themselves are the transition methods of ``senko.models.Applicant``.
+"""
+import unicodedata
+from collections.abc import Iterable
+from pathlib import PurePath
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from . import queue
+from .exceptions import Invalid, NotFound, Unavailable
+from .extensions import db
+from .ingest.checks import check_resume
+from .ingest.storage import delete_resume, save_resume
+from .models import Applicant, ApplicantStatus
+
+PROVISIONAL_NAME = "名前未設定"
+
+
+def get(applicant_id: int) -> Applicant:
+    """The applicant with this id, or ``NotFound``."""
+    applicant = db.session.get(Applicant, applicant_id)
+    if applicant is None:
+        raise NotFound(f"Applicant {applicant_id} not found")
+    return applicant
+
+
+def clean_filename(filename: str | None) -> str:
+    """The base name of an uploaded file, NFKC-normalised and length-capped."""
+    name = PurePath(unicodedata.normalize("NFKC", filename or "resume.pdf").replace("\\", "/")).name
+    return name[:255] or "resume.pdf"
+
+
+def name_from_filename(filename: str) -> str:
+    """A provisional applicant name (bulk uploads): the file name without extension."""
+    stem = clean_filename(filename).rsplit(".", 1)[0].strip()
+    return stem[:100] or PROVISIONAL_NAME
+
+
+def create(fields: dict, created_by_id: int | None = None) -> Applicant:
+    """Create and commit an applicant without a résumé (status ``no_resume``)."""
+    applicant = Applicant(**fields, status=ApplicantStatus.NO_RESUME.value, created_by_id=created_by_id)
+    db.session.add(applicant)
+    db.session.commit()
+    return applicant
+
+
+def _attach(applicant: Applicant, data: bytes, filename: str) -> str | None:
+    """Store the file and attach it; returns the digest it replaced."""
+    return applicant.attach_resume(save_resume(data), clean_filename(filename), len(data))
+
+
+def create_with_resume(fields: dict, data: bytes, filename: str, created_by_id: int | None = None,
+                       enqueue: bool = True) -> Applicant:
+    """Create an applicant with a résumé and queue it for processing (checked first: nothing is stored if it fails).
+
+    ``enqueue=False`` leaves the queueing to the caller (the demo loader runs the pipeline inline).
+    """
+    check_resume(data, filename, current_app.config["SENKO_MAX_RESUME_BYTES"])
+    applicant = Applicant(**fields, created_by_id=created_by_id)
+    _attach(applicant, data, filename)
+    db.session.add(applicant)
+    db.session.commit()
+    if enqueue:
+        queue_processing([applicant.id])
+    return applicant
+
+
+def create_from_files(files: Iterable[tuple[str, bytes]], source: str | None = None,
+                      created_by_id: int | None = None) -> list[Applicant]:
+    """One applicant per résumé, named provisionally after its file (the worker reads the real 氏名).
+
+    Every file is checked before anything is stored: one bad file refuses the whole batch.
+    """
+    files = list(files)
+    limit = current_app.config["SENKO_MAX_RESUME_BYTES"]
+    for filename, data in files:
+        check_resume(data, filename, limit)
+    applicants = []
+    for filename, data in files:
+        applicant = Applicant(name=name_from_filename(filename), name_source="filename", source=source,
+                              created_by_id=created_by_id)
+        _attach(applicant, data, filename)
+        db.session.add(applicant)
+        applicants.append(applicant)
+    db.session.commit()
+    queue_processing([a.id for a in applicants])
+    return applicants
+
+
+def replace_resume(applicant_id: int, data: bytes, filename: str) -> Applicant:
+    """Give an existing applicant a new résumé: the old results are cleared and the new one is queued."""
+    check_resume(data, filename, current_app.config["SENKO_MAX_RESUME_BYTES"])
+    applicant = get(applicant_id)
+    replaced = _attach(applicant, data, filename)
+    db.session.commit()
+    release_resume(replaced)
+    queue_processing([applicant.id])
+    return applicant
+
+
+def queue_processing(applicant_ids: list[int]) -> None:
+    """Queue processing; if the broker is down the applicants stay queued and the recovery job requeues them."""
+    try:
+        for applicant_id in applicant_ids:
+            queue.process_resume(applicant_id)
+    except Unavailable as exc:
+        raise Unavailable("Stored, but the task queue is unavailable: processing starts when it is back") from exc
+
+
+def update(applicant_id: int, changes: dict, user_id: int | None) -> Applicant:
+    """Change an applicant's fields (and decision) as a person asked; commits.
+
+    A name typed by a person is never overwritten by the worker afterwards.
+    """
+    applicant = get(applicant_id)
+    changes = dict(changes)
+    if "name" in changes:
+        if not changes["name"]:
+            raise Invalid("name cannot be empty")
+        applicant.name_source = "entered"
+    if "decision" in changes:
+        applicant.decide(changes.pop("decision"), user_id)
+    for field, value in changes.items():
+        setattr(applicant, field, value)
+    db.session.commit()
+    return applicant
+
+
+def decide(applicant_id: int, decision: str | None, user_id: int | None) -> Applicant:
+    """Record a person's OK/NG decision (or clear it) with who and when; commits."""
+    return update(applicant_id, {"decision": decision}, user_id)
+
+
+def release_resume(sha256: str | None) -> None:
+    """Delete a stored résumé once no applicant refers to it any more."""
+    if not sha256:
+        return
+    users = db.session.scalar(select(func.count()).select_from(Applicant).where(Applicant.resume_sha256 == sha256))
+    if not users:
+        delete_resume(sha256)
+
+
+def remove(applicant_id: int) -> None:
+    """Delete an applicant: its nouns and events go with the row, its file when nobody else refers to it."""
+    applicant = get(applicant_id)
+    sha256 = applicant.resume_sha256
+    db.session.delete(applicant)
+    db.session.commit()
+    release_resume(sha256)

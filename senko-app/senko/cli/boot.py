@@ -1,0 +1,77 @@
+"""``flask boot``: what runs once before the servers start, for compose and ``make up`` alike.
+
+Waits for the database and Redis, applies the migrations and creates the first admin when missing.
+Compose's entrypoint runs ``flask boot && exec uwsgi ...``; the native stack runs it after MariaDB
+and Redis and before the other services. Running it again changes nothing.
+"""
+import secrets
+import time
+from collections.abc import Callable
+
+import click
+from flask.cli import with_appcontext
+from flask_migrate import upgrade
+from redis.exceptions import RedisError
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from ..auth.accounts import create_user
+from ..errors import ApiError
+from ..extensions import db, redis_store
+from ..models import User
+
+
+def wait_until_up(what: str, check: Callable[[], object], timeout: float) -> None:
+    """Call ``check()`` until it stops raising, or fail after ``timeout`` seconds naming ``what``."""
+    deadline = time.monotonic() + timeout
+    attempt = 0
+    while True:
+        try:
+            check()
+            return
+        except (SQLAlchemyError, RedisError, OSError) as exc:
+            if time.monotonic() >= deadline:
+                raise click.ClickException(f"{what} did not come up within {timeout:.0f}s: {exc}") from exc
+            if attempt % 10 == 0:  # one line every ~10 s, not one a second
+                click.echo(f"waiting for {what}: {exc}", err=True)
+        attempt += 1
+        time.sleep(1)
+
+
+def _ping_database() -> None:
+    with db.engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
+
+
+def create_first_admin(email: str, password: str | None) -> None:
+    """Create the admin ``email`` unless that user exists; a generated password is printed once."""
+    if User.by_email(email):
+        click.echo(f"User {email.strip().lower()} already exists; left unchanged.")
+        return
+    generated = not password
+    password = password or secrets.token_urlsafe(18)
+    try:
+        user = create_user(email, "Administrator", password, "admin")
+    except ApiError as exc:
+        if exc.status == 409:  # another boot created it a moment ago
+            click.echo(f"User {email.strip().lower()} already exists; left unchanged.")
+            return
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"Created {user.role} {user.email}")
+    if generated:
+        click.echo(f"Password (shown once): {password}")
+
+
+@click.command("boot")
+@click.option("--timeout", default=120.0, show_default=True, help="Seconds to wait for the database and for Redis.")
+@click.option("--admin-email", envvar="SENKO_ADMIN_EMAIL", default="admin@example.com", show_default=True,
+              help="The first admin (or $SENKO_ADMIN_EMAIL).")
+@click.option("--admin-password", envvar="SENKO_ADMIN_PASSWORD",
+              help="Its password (or $SENKO_ADMIN_PASSWORD); generated and printed once when omitted.")
+@with_appcontext
+def boot(timeout, admin_email, admin_password):
+    """Wait for the database and Redis, migrate, create the first admin when missing."""
+    wait_until_up("the database", _ping_database, timeout)
+    wait_until_up("Redis", lambda: redis_store.client.ping(), timeout)
+    upgrade()
+    create_first_admin(admin_email, admin_password or None)
