@@ -1,6 +1,5 @@
 """senko-predict: real pickles (good, tampered, missing, wrong type), hot swap under load, and the app end to end."""
 import pickle
-import sys
 import threading
 import time
 from pathlib import Path
@@ -9,8 +8,6 @@ import pytest
 import requests
 
 from training_helpers import seed_labelled, wait_for
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "senko-predict"))
 
 
 PREDICT_ACCOUNT = {}
@@ -42,7 +39,7 @@ def activate(app, version: str) -> None:
 
 def predict_app(app):
     """An in-process senko-predict against the test database and model folder (no polling thread)."""
-    from senko_predict import create_app
+    from senko_predict.app import create_app
 
     return create_app({"SENKO_DATABASE_URL": PREDICT_ACCOUNT["url"],
                        "SENKO_MODEL_DIR": app.config["SENKO_MODEL_DIR"], "SENKO_PREDICT_POLL_SECONDS": 0})

@@ -16,7 +16,7 @@ from .exceptions import Invalid, NotFound, Unavailable
 from .extensions import db
 from .ingest.checks import check_resume
 from .ingest.storage import delete_resume, save_resume
-from .models import Applicant, ApplicantStatus
+from .models import Applicant
 
 PROVISIONAL_NAME = "名前未設定"
 
@@ -42,8 +42,8 @@ def name_from_filename(filename: str) -> str:
 
 
 def create(fields: dict, created_by_id: int | None = None) -> Applicant:
-    """Create and commit an applicant without a résumé (status ``no_resume``)."""
-    applicant = Applicant(**fields, status=ApplicantStatus.NO_RESUME.value, created_by_id=created_by_id)
+    """Create and commit an applicant without a résumé (status ``no_resume``, the column's default)."""
+    applicant = Applicant(**fields, created_by_id=created_by_id)
     db.session.add(applicant)
     db.session.commit()
     return applicant

@@ -1,6 +1,8 @@
 """Which nouns pushed a linear model's score up or down."""
 import numpy as np
 
+from .contract import Explanation
+
 
 def linear_weights(pipeline):
     """(vectorizer, coefficient vector) of a two-step text pipeline ending in a linear model, else (None, None).
@@ -26,7 +28,7 @@ def linear_weights(pipeline):
     return vectorizer, coef.ravel()
 
 
-def explain(names, coef, matrix, top: int) -> list[list[dict]]:
+def explain(names, coef, matrix, top: int) -> list[list[Explanation]]:
     """For each row of the TF-IDF ``matrix``, the ``top`` nouns with the largest positive and negative contribution."""
     matrix = matrix.tocsr()
     result = []
@@ -37,5 +39,6 @@ def explain(names, coef, matrix, top: int) -> list[list[dict]]:
         order = np.argsort(contributions)
         positive = [i for i in order[::-1][:top] if contributions[i] > 0]
         negative = [i for i in order[:top] if contributions[i] < 0]
-        result.append([{"noun": str(names[columns[i]]), "weight": round(float(contributions[i]), 4)} for i in positive + negative])
+        result.append([{"noun": str(names[columns[i]]), "weight": round(float(contributions[i]), 4)}
+                       for i in positive + negative])
     return result

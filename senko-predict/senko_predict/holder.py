@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .contract import Explanation, document_text
 from .explain import explain, linear_weights
 
 log = logging.getLogger(__name__)
@@ -30,13 +31,21 @@ class LoadedModel:
     coef: object = None
     feature_names: object = None
 
-    def predict(self, texts: list[str], top: int) -> tuple[list[float], list[list[dict]]]:
-        """OK probabilities and explanations; a linear two-step pipeline is vectorized only once."""
+    def predict(self, documents: list[list[str]], top: int) -> tuple[list[float], list[list[Explanation]]]:
+        """OK probabilities and explanations of noun lists; a linear two-step pipeline is vectorized only once."""
+        texts = [document_text(document) for document in documents]
         if self.vectorizer is None:
             return [float(p) for p in self.pipeline.predict_proba(texts)[:, 1]], [[] for _ in texts]
         matrix = self.vectorizer.transform(texts)
         probabilities = self.pipeline.steps[-1][1].predict_proba(matrix)[:, 1]
         return [float(p) for p in probabilities], explain(self.feature_names, self.coef, matrix, top)
+
+    def describe(self) -> dict:
+        """Version, algorithm, training size, metrics, trained_at (ISO, UTC) and load time, for ``/model``."""
+        info = dict(self.info)
+        info["trained_at"] = info["trained_at"].isoformat() + "Z" if info.get("trained_at") else None
+        info["loaded_in_seconds"] = round(self.load_seconds, 4)
+        return info
 
 
 @dataclass

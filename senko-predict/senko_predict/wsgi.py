@@ -1,4 +1,4 @@
 """WSGI entry point for uWSGI: ``module = senko_predict.wsgi:app``."""
-from . import create_app
+from .app import create_app
 
 app = create_app()

@@ -69,7 +69,7 @@ def create_with_resume():
     file = request.files.get("resume")
     data = read_file(file, "resume", setting("SENKO_MAX_RESUME_BYTES"))
     applicant = applicants.create_with_resume(body.model_dump(), data, file.filename, current_user.id)
-    return {"message": f"Queued the résumé of applicant {applicant.id}", "id": applicant.id, "status": "queued",
+    return {"message": f"Queued the résumé of applicant {applicant.id}", "id": applicant.id, "status": applicant.status,
             "applicant": applicant_json(applicant)}, 202
 
 

@@ -28,7 +28,7 @@ class ApplicantResume(Resource):
         file = request.files.get("resume")
         data = read_file(file, "resume", setting("SENKO_MAX_RESUME_BYTES"))
         applicant = applicants.replace_resume(applicant_id, data, file.filename)
-        return {"message": f"Queued the résumé of applicant {applicant.id}", "id": applicant.id, "status": "queued"}, 202
+        return {"message": f"Queued the résumé of applicant {applicant.id}", "id": applicant.id, "status": applicant.status}, 202
 
 
 class ApplicantBulk(Resource):
@@ -49,6 +49,6 @@ class ApplicantBulk(Resource):
         created = applicants.create_from_files(files, source, current_user.id)
         return {
             "message": f"Queued {len(created)} résumés",
-            "applicants": [{"id": a.id, "name": a.name, "filename": a.resume_filename, "status": "queued"}
+            "applicants": [{"id": a.id, "name": a.name, "filename": a.resume_filename, "status": a.status}
                            for a in created],
         }, 202

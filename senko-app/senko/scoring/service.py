@@ -38,10 +38,10 @@ def try_score(applicant: Applicant) -> str:
     except NoModel as exc:
         applicant.mark_unscored(f"no active model ({exc.message})")
         db.session.commit()
-        return "unscored"
+        return applicant.status
     applicant.record_score(answer["probabilities"][0], answer["model_version"], answer["explanations"][0], threshold())
     db.session.commit()
-    return "scored"
+    return applicant.status
 
 
 def score(applicant_id: int) -> str | None:
@@ -62,7 +62,7 @@ def give_up(applicant_id: int, why: str) -> str | None:
         return None
     applicant.mark_unscored(f"senko-predict unavailable; a later rescore catches up ({why})")
     db.session.commit()
-    return "unscored"
+    return applicant.status
 
 
 def score_or_queue(applicant: Applicant) -> str:
