@@ -10,24 +10,33 @@ APT_NEEDS := nginx:nginx-light redis-server:redis-server mariadbd:mariadb-server
 # mysqlclient (the C MySQL driver) builds against libmariadb: PyPI has no Linux wheels of it.
 APT_FILES := /usr/share/fonts/opentype/ipaexfont-mincho/ipaexm.ttf:fonts-ipaexfont \
 	/usr/include/mariadb/mysql.h:libmariadb-dev
-REQUIREMENTS := senko-app/requirements.txt senko-app/constraints.txt senko-predict/requirements.txt tests/requirements.txt
+# Everything the venv is built from: when one changes, `make deps` installs again.
+REQUIREMENTS := senko-app/pyproject.toml senko-app/constraints.txt senko-predict/pyproject.toml stack/pyproject.toml \
+	tests/requirements.txt docs/requirements.txt
 
-.PHONY: up down status test deps apt bench flask
+.PHONY: up down status test deps apt bench flask docs
 
 up: deps ## Start MariaDB, Redis, senko-app (uWSGI), nginx on 127.0.0.1; data under var/
-	$(PY) senko-app/native_stack.py up
+	$(PY) -m senko_stack up
 
+# senko_stack is standard library only, so `down` needs no .venv (it may be gone or half built): the
+# system python runs it from stack/, where `python -m` finds the package as it finds any in the
+# current folder. No PYTHONPATH, and the same code as the installed package.
 down: ## Stop exactly the processes `make up` started (data stays in var/)
-	@if [ -x $(PY) ]; then $(PY) senko-app/native_stack.py down; else $(PYTHON) senko-app/native_stack.py down; fi
+	@cd stack && $(PYTHON) -m senko_stack down
 
-status:
-	@$(PY) senko-app/native_stack.py status
+status: ## Which of the processes `make up` started are running
+	@$(PY) -m senko_stack status
 
 test: deps ## Run the whole test suite against throwaway services on free loopback ports
 	$(PY) -m pytest tests $(PYTEST_ARGS)
 
+docs: deps ## Build the code documentation (Sphinx, warnings are errors) into var/docs/
+	$(PY) -m sphinx -W --keep-going -q -b html docs var/docs
+	@echo "Documentation: file://$(CURDIR)/var/docs/index.html"
+
 flask: ## A flask command against the native stack, e.g. make flask ARGS="models list"
-	@eval "$$($(PY) senko-app/native_stack.py env)" && cd senko-app && ../$(PY) -m flask $(ARGS)
+	@eval "$$($(PY) -m senko_stack env)" && $(PY) -m flask $(ARGS)
 
 bench: deps ## Benchmarks against the running stack (make up first)
 	$(PY) bench/api.py
@@ -47,8 +56,9 @@ apt:
 
 $(VENV)/.installed: $(REQUIREMENTS)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@# The three packages are installed editable: code changes need no reinstall, and nothing sets PYTHONPATH.
 	$(PY) -m pip install -q --disable-pip-version-check -c senko-app/constraints.txt \
-		-r senko-app/requirements.txt -r senko-predict/requirements.txt -r tests/requirements.txt
+		-e ./senko-predict -e ./senko-app -e ./stack -r tests/requirements.txt -r docs/requirements.txt
 	@# Janome's dictionary is large: byte-compile it now, or every cold start pays ~5 s.
 	$(PY) -m compileall -q $$($(PY) -c 'import janome, os; print(os.path.dirname(janome.__file__))') >/dev/null
 	@touch $@

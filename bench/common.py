@@ -1,12 +1,10 @@
 """Shared by the benchmarks: the running native stack's settings, an app, a bench user's token."""
 import os
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "senko-app"))
+from senko_stack import Stack
 
-from native_stack import Stack  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 BENCH_EMAIL = "bench@example.com"
 BENCH_PASSWORD = "bench-password-not-secret"

@@ -1,21 +1,19 @@
 """Fixtures: throwaway MariaDB and Redis on free loopback ports, the app, a client, users and tokens.
 
-The services are real processes started by ``senko-app/native_stack.py`` (the same code and config
+The services are real processes started by ``senko_stack`` (``stack/``, the same code and config
 files ``make up`` uses) in a temporary folder, and stopped when the session ends, even on failure.
 Every test starts from empty tables and an empty Redis.
 """
 import os
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "senko-app"))
+from senko_stack import Stack, free_port
 
-from native_stack import Stack, free_port  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 ADMIN_PASSWORD = "admin-password-123"
 RECRUITER_PASSWORD = "recruiter-password-123"

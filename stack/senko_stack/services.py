@@ -1,0 +1,210 @@
+"""One function per service of the native stack, and ``START_ORDER``: the order they start in.
+
+Every function takes the ``Stack`` and starts its service with the same config file compose uses
+(``senko-db/my.cnf``, ``senko-redis/redis.conf``, the ``uwsgi.ini`` files, the nginx template),
+bound to 127.0.0.1, then waits until it answers. Starting a running service does nothing.
+"""
+from __future__ import annotations
+
+import getpass
+import re
+import subprocess
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from .config import APP_DIR, PREDICT_DB_USER, PREDICT_DIR, ROOT, port, predict_database_url
+from .processes import port_open, wait_for
+
+if TYPE_CHECKING:
+    from .stack import Stack
+
+MY_CNF = ROOT / "senko-db/my.cnf"
+ACCOUNTS_SQL = ROOT / "senko-db/accounts.sql"
+# The host parts of the native accounts: TCP on loopback, and the socket.
+NATIVE_DB_HOSTS = ("127.0.0.1", "localhost")
+CELERY_APP = "senko.worker:celery"
+
+
+# ---- MariaDB ------------------------------------------------------------------------------------
+def accounts_sql(env: Mapping[str, str], host: str, template: Path = ACCOUNTS_SQL) -> str:
+    """``senko-db/accounts.sql`` filled in from the stack's settings for accounts at ``host``."""
+    names = {"DB_NAME": env["SENKO_DB_NAME"], "APP_USER": env["SENKO_DB_USER"], "PREDICT_USER": PREDICT_DB_USER,
+             "HOST": host}
+    for key, value in names.items():
+        if not re.fullmatch(r"[A-Za-z0-9_.%-]+", value):
+            raise ValueError(f"{key} {value!r}: only letters, digits and _ . % - are allowed")
+    secrets = {"APP_PASSWORD": env["SENKO_DB_PASSWORD"], "PREDICT_PASSWORD": env["SENKO_PREDICT_DB_PASSWORD"]}
+    # Inside '...': backslash and quote escaped, whatever the password holds.
+    values = names | {k: v.replace("\\", "\\\\").replace("'", "''") for k, v in secrets.items()}
+    return re.sub(r"\{\{(\w+)\}\}", lambda match: values[match.group(1)], template.read_text())
+
+
+def start_db(stack: Stack) -> None:
+    """Start MariaDB with ``senko-db/my.cnf`` on 127.0.0.1 (a new data folder on first use), then apply
+    ``senko-db/accounts.sql``: the database and the accounts, with the passwords of ``var/senko.env``."""
+    db_port = port(stack.env, "SENKO_DB_PORT")
+    stack.require_port_free("mariadb", db_port)
+    datadir = stack.var / "mysql"
+    sock = stack.run / "mysql.sock"
+    if not (datadir / "mysql").exists():
+        datadir.mkdir(parents=True, exist_ok=True)
+        with open(stack.log / "mariadb-install.log", "ab") as log:
+            subprocess.run(
+                ["mariadb-install-db", f"--defaults-file={MY_CNF}", f"--datadir={datadir}", "--user=root",
+                 "--auth-root-authentication-method=socket", "--skip-test-db"],
+                check=True, stdout=log, stderr=subprocess.STDOUT,
+            )
+    stack.spawn("mariadb", [
+        "mariadbd", f"--defaults-file={MY_CNF}", f"--datadir={datadir}", f"--port={db_port}",
+        "--bind-address=127.0.0.1", f"--socket={sock}", f"--pid-file={stack.run / 'mariadbd.pid'}", "--user=root",
+        f"--log-error={stack.log / 'mariadb-error.log'}", "--innodb-buffer-pool-size=128M",
+    ])
+    wait_for(lambda: sock.exists() and port_open(db_port), "MariaDB", 90, stack.log / "mariadb-error.log")
+    sql = "\n".join(accounts_sql(stack.env, host) for host in NATIVE_DB_HOSTS)
+    # On stdin, not in argv: the passwords stay out of the process list.
+    subprocess.run(["mariadb", f"--socket={sock}", "-uroot"], input=sql, text=True, check=True)
+
+
+# ---- Redis --------------------------------------------------------------------------------------
+def start_redis(stack: Stack) -> None:
+    """Start Redis with ``senko-redis/redis.conf`` (AOF on) on 127.0.0.1, data in ``var/redis``."""
+    redis_port = port(stack.env, "SENKO_REDIS_PORT")
+    stack.require_port_free("redis", redis_port)
+    data = stack.var / "redis"
+    data.mkdir(parents=True, exist_ok=True)
+    stack.spawn("redis", [
+        "redis-server", str(ROOT / "senko-redis/redis.conf"), "--bind", "127.0.0.1", "--port", str(redis_port),
+        "--dir", str(data), "--protected-mode", "yes",
+    ])
+    wait_for(lambda: port_open(redis_port), "Redis", 30, stack.log / "redis.log")
+
+
+# ---- senko-app ----------------------------------------------------------------------------------
+def flask(stack: Stack, *args: str, capture: bool = False) -> subprocess.CompletedProcess:
+    """Run a ``flask`` command of senko-app with the stack's environment (fails on a non-zero exit)."""
+    return subprocess.run([stack.bin("flask"), *args], cwd=APP_DIR, env=stack.child_env(), check=True,
+                          capture_output=capture, text=True)
+
+
+def migrate(stack: Stack) -> None:
+    """Apply the Alembic migrations (``flask db upgrade``)."""
+    flask(stack, "db", "upgrade")
+
+
+def boot(stack: Stack) -> str:
+    """``flask boot``: wait for MariaDB and Redis, migrate, create the first admin when missing.
+
+    The same command compose's entrypoint runs. Returns what it printed (a generated admin password,
+    once); its log lines go to the terminal as they come.
+    """
+    return subprocess.run([stack.bin("flask"), "boot"], cwd=APP_DIR, env=stack.child_env(), check=True,
+                          stdout=subprocess.PIPE, text=True).stdout
+
+
+def start_app(stack: Stack) -> None:
+    """Start senko-app under uWSGI (``senko-app/uwsgi.ini``) on SENKO_UWSGI_PORT."""
+    uwsgi_port = port(stack.env, "SENKO_UWSGI_PORT")
+    stack.require_port_free("uwsgi", uwsgi_port)
+    stack.spawn("uwsgi", [stack.bin("uwsgi"), "--ini", str(APP_DIR / "uwsgi.ini")], cwd=APP_DIR)
+    wait_for(lambda: port_open(uwsgi_port), "uWSGI (senko-app)", 60, stack.log / "uwsgi.log",
+             alive=lambda: stack.pid("uwsgi") is not None)
+
+
+# ---- senko-predict ------------------------------------------------------------------------------
+def start_predict(stack: Stack) -> None:
+    """Start senko-predict under uWSGI (plain HTTP on loopback: only senko-app talks to it), connected
+    with its own read-only database account."""
+    predict_port = port(stack.env, "SENKO_PREDICT_PORT")
+    stack.require_port_free("predict", predict_port)
+    env = stack.child_env()
+    env["SENKO_DATABASE_URL"] = predict_database_url(stack.env)
+    Path(env["SENKO_MODEL_DIR"]).mkdir(parents=True, exist_ok=True)
+    stack.spawn("predict", [stack.bin("uwsgi"), "--ini", str(PREDICT_DIR / "uwsgi.ini")], cwd=PREDICT_DIR, env=env)
+    wait_for(lambda: port_open(predict_port), "senko-predict", 60, stack.log / "predict.log",
+             alive=lambda: stack.pid("predict") is not None)
+
+
+# ---- Celery -------------------------------------------------------------------------------------
+def start_worker(stack: Stack, concurrency: int | None = None, name: str = "worker") -> None:
+    """Start a Celery worker (prefork) of senko-app; waits until it is ready to take tasks."""
+    log = stack.log / f"{name}.log"
+    offset = log.stat().st_size if log.exists() else 0
+    concurrency = concurrency or int(stack.env.get("SENKO_WORKER_CONCURRENCY", "2"))
+    if stack.pid(name):
+        return
+    stack.spawn(name, [stack.bin("celery"), "-A", CELERY_APP, "worker", "--loglevel=INFO", f"--concurrency={concurrency}",
+                       f"--hostname={name}@%h", "--without-gossip", "--without-mingle"], cwd=APP_DIR)
+    wait_for(lambda: log.exists() and b" ready." in log.read_bytes()[offset:], "Celery worker", 90, log,
+             alive=lambda: stack.pid(name) is not None)
+
+
+def start_beat(stack: Stack) -> None:
+    """Start Celery beat (the periodic jobs of ``senko.tasks.schedule``)."""
+    stack.spawn("beat", [stack.bin("celery"), "-A", CELERY_APP, "beat", "--loglevel=INFO",
+                         f"--schedule={stack.run / 'celerybeat-schedule'}", f"--pidfile={stack.run / 'celerybeat.pid'}"],
+                cwd=APP_DIR)
+
+
+# ---- nginx --------------------------------------------------------------------------------------
+def render_nginx(stack: Stack) -> Path:
+    """Render the shared nginx template (and the native wrapper around it) into the run folder."""
+    values = {
+        "SENKO_API_PORT": f"127.0.0.1:{stack.env['SENKO_API_PORT']}",
+        "SENKO_UI_PORT": f"127.0.0.1:{stack.env['SENKO_UI_PORT']}",
+        "SENKO_APP_UPSTREAM": f"127.0.0.1:{stack.env['SENKO_UWSGI_PORT']}",
+        "SENKO_STATIC_ROOT": str(ROOT / "senko-web/static"),
+        "SENKO_API_SPEC": str(ROOT / "api-reference.yml"),
+        "SENKO_MAX_BODY": stack.env.get("SENKO_MAX_BODY", "60m"),
+        "SENKO_MAX_RESUME_BODY": stack.env.get("SENKO_MAX_RESUME_BODY", "11m"),
+        "SENKO_RUN": str(stack.run),
+        "SENKO_NGINX_USER": getpass.getuser(),
+        "SENKO_LOG": str(stack.log),
+    }
+
+    def render(template: Path) -> str:
+        text = template.read_text()
+        for key, value in values.items():
+            text = text.replace("${" + key + "}", value)
+        return text
+
+    (stack.run / "senko.conf").write_text(render(ROOT / "senko-web/templates/senko.conf.template"))
+    main = stack.run / "nginx.conf"
+    main.write_text(render(ROOT / "senko-web/nginx-native.conf.template"))
+    return main
+
+
+def start_web(stack: Stack) -> None:
+    """Start nginx: the API on SENKO_API_PORT, the UI on SENKO_UI_PORT (config checked first)."""
+    api, ui = port(stack.env, "SENKO_API_PORT"), port(stack.env, "SENKO_UI_PORT")
+    stack.require_port_free("nginx", api)
+    stack.require_port_free("nginx", ui)
+    conf = render_nginx(stack)
+    with open(stack.log / "nginx-error.log", "ab") as errors:
+        subprocess.run(["nginx", "-t", "-q", "-c", str(conf), "-p", str(stack.run)], check=True,
+                       stdout=subprocess.DEVNULL, stderr=errors)
+    stack.spawn("nginx", ["nginx", "-c", str(conf), "-p", str(stack.run)])
+    wait_for(lambda: port_open(api) and port_open(ui), "nginx", 30, stack.log / "nginx-error.log")
+
+
+# ---- the order ----------------------------------------------------------------------------------
+class Step(NamedTuple):
+    """One entry of the start order."""
+
+    name: str  # the pid-file name of the process it leaves running (or of the one-shot command)
+    start: Callable[[Stack], object]
+    runs: bool = True  # False: a command that finishes (boot), nothing to stop
+
+
+# Written once: `up` walks it forwards; the processes, reversed, are the stop order (Stack.SERVICES).
+START_ORDER: tuple[Step, ...] = (
+    Step("mariadb", start_db),
+    Step("redis", start_redis),
+    Step("boot", boot, runs=False),
+    Step("predict", start_predict),
+    Step("worker", start_worker),
+    Step("beat", start_beat),
+    Step("uwsgi", start_app),
+    Step("nginx", start_web),
+)
+STOP_ORDER: tuple[str, ...] = tuple(step.name for step in reversed(START_ORDER) if step.runs)

@@ -1,0 +1,137 @@
+"""The native stack runner (senko_stack) without starting anything: settings, the accounts SQL, the order."""
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from senko_stack import START_ORDER, Stack
+from senko_stack.cli import main
+from senko_stack.config import read_env_file
+from senko_stack.services import accounts_sql
+
+ROOT = Path(__file__).resolve().parent.parent
+ACCOUNTS_SQL = ROOT / "senko-db/accounts.sql"
+INIT_SCRIPT = ROOT / "senko-db/initdb/10-senko-accounts.sh"
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch):
+    """No SENKO_* variable of the test session (conftest exports its stack's) leaks into these tests."""
+    for key in list(os.environ):
+        if key.startswith("SENKO_"):
+            monkeypatch.delenv(key)
+
+
+def test_environment_is_honoured_on_the_first_run(tmp_path, monkeypatch):
+    """SENKO_* variables set when var/ is new end up in senko.env, the stack's settings and child_env."""
+    monkeypatch.setenv("SENKO_API_PORT", "19999")
+    monkeypatch.setenv("SENKO_DB_PORT", "13307")
+    monkeypatch.setenv("SENKO_DB_PASSWORD", "chosen-by-me")
+    monkeypatch.setenv("SENKO_DEMO", "1")
+    stack = Stack.from_var(tmp_path / "var")
+    written = read_env_file(tmp_path / "var/senko.env")
+    assert written["SENKO_API_PORT"] == "19999" and written["SENKO_DB_PORT"] == "13307"
+    assert written["SENKO_DB_PASSWORD"] == "chosen-by-me"
+    assert written["SENKO_UI_PORT"] == "8080" and len(written["SENKO_JWT_SECRET"]) == 64
+    assert "SENKO_DEMO" not in written  # a one-off switch: honoured now, never written down
+    env = stack.child_env()
+    assert env["SENKO_API_PORT"] == "19999" and env["SENKO_DEMO"] == "1"
+    assert env["SENKO_DATABASE_URL"] == "mysql+mysqldb://senko:chosen-by-me@127.0.0.1:13307/senko?charset=utf8mb4"
+    assert "PYTHONPATH" not in env or env["PYTHONPATH"] == os.environ.get("PYTHONPATH")
+
+
+def test_env_file_is_private_and_reused(tmp_path, monkeypatch):
+    """senko.env is mode 600 from the start; a second load keeps its secrets; an older file gets what it lacks."""
+    var = tmp_path / "var"
+    first = Stack.from_var(var, {"SENKO_REDIS_PORT": "16380"})
+    path = var / "senko.env"
+    assert path.stat().st_mode & 0o777 == 0o600
+    second = Stack.from_var(var)
+    for key in ("SENKO_JWT_SECRET", "SENKO_DB_PASSWORD", "SENKO_PREDICT_DB_PASSWORD", "SENKO_REDIS_PORT"):
+        assert second.env[key] == first.env[key]
+    assert second.env["SENKO_REDIS_PORT"] == "16380"
+
+    # An env file from before senko-predict had its own account, left readable by others.
+    path.write_text("".join(f"{k}={v}\n" for k, v in read_env_file(path).items() if k != "SENKO_PREDICT_DB_PASSWORD"))
+    path.chmod(0o644)
+    third = Stack.from_var(var)
+    assert len(third.env["SENKO_PREDICT_DB_PASSWORD"]) == 24
+    assert read_env_file(path)["SENKO_PREDICT_DB_PASSWORD"] == third.env["SENKO_PREDICT_DB_PASSWORD"]
+    assert third.env["SENKO_JWT_SECRET"] == first.env["SENKO_JWT_SECRET"]
+    assert path.stat().st_mode & 0o777 == 0o600
+
+    # Later runs: the environment wins for that run, the file stays as it is.
+    monkeypatch.setenv("SENKO_API_PORT", "29999")
+    assert Stack.from_var(var).env["SENKO_API_PORT"] == "29999"
+    assert read_env_file(path)["SENKO_API_PORT"] == "9999"
+
+
+def test_a_bad_port_is_named(tmp_path, monkeypatch):
+    """A port setting that is not a port number fails with its name, before anything starts."""
+    monkeypatch.setenv("SENKO_UI_PORT", "80a")
+    with pytest.raises(ValueError, match="SENKO_UI_PORT"):
+        Stack.from_var(tmp_path / "var")
+
+
+def test_accounts_sql_renders_every_placeholder(tmp_path):
+    """accounts.sql filled in natively has no placeholder left and grants senko_predict exactly once."""
+    env = Stack.from_var(tmp_path / "var", {"SENKO_DB_PASSWORD": "it's\\odd", "SENKO_PREDICT_DB_PASSWORD": "p"}).env
+    sql = accounts_sql(env, "127.0.0.1")
+    assert "{{" not in sql and "}}" not in sql
+    assert sql.count("GRANT SELECT, CREATE ON `senko`.`ml_models` TO 'senko_predict'@'127.0.0.1';") == 1
+    assert sql.count("GRANT") == 2
+    assert sql.count("GRANT ALL PRIVILEGES ON `senko`.* TO 'senko'@'127.0.0.1';") == 1
+    assert "CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_520_ci" in sql
+    assert "IDENTIFIED BY 'it''s\\\\odd';" in sql
+    with pytest.raises(ValueError, match="DB_NAME"):
+        accounts_sql({**env, "SENKO_DB_NAME": "senko`; DROP"}, "localhost")
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+def test_compose_init_script_runs_the_same_sql(tmp_path):
+    """senko-db's init script fills in the same file the native path does (hosts '%'), and the image carries it."""
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "mysql").write_text("#!/bin/sh\ncat\n")  # prints the SQL it would have run
+    (fake / "mysql").chmod(0o755)
+    env = {"PATH": f"{fake}:{os.environ['PATH']}", "SENKO_ACCOUNTS_SQL": str(ACCOUNTS_SQL), "MYSQL_DATABASE": "senko",
+           "MYSQL_USER": "senko", "MYSQL_PASSWORD": "a&b'c", "MYSQL_ROOT_PASSWORD": "root",
+           "SENKO_PREDICT_DB_PASSWORD": "pp"}
+    ran = subprocess.run(["bash", str(INIT_SCRIPT)], env=env, capture_output=True, text=True, check=True).stdout
+    native = accounts_sql({"SENKO_DB_NAME": "senko", "SENKO_DB_USER": "senko", "SENKO_DB_PASSWORD": "a&b'c",
+                           "SENKO_PREDICT_DB_PASSWORD": "pp"}, "%")
+    assert ran.strip() == native.strip()
+    dockerfile = (ROOT / "senko-db/Dockerfile").read_text()
+    assert "COPY accounts.sql /usr/local/share/senko/accounts.sql" in dockerfile
+    assert "COPY initdb/ /docker-entrypoint-initdb.d/" in dockerfile
+    assert os.access(INIT_SCRIPT, os.X_OK)  # the image runs executable *.sh (it would source the others)
+
+
+def test_start_order_has_every_service_once():
+    """START_ORDER names each service once, boot after the database and Redis; SERVICES is it reversed."""
+    names = [step.name for step in START_ORDER]
+    assert len(names) == len(set(names))
+    assert names == ["mariadb", "redis", "boot", "predict", "worker", "beat", "uwsgi", "nginx"]
+    stop_order = Stack.SERVICES
+    assert stop_order == tuple(name for name in reversed(names) if name != "boot")
+    assert all(callable(step.start) for step in START_ORDER)
+
+
+def test_down_and_status_on_a_missing_var_create_nothing(tmp_path, capsys):
+    """`down` and `status` only read pid files: a var/ that does not exist stays absent."""
+    var = tmp_path / "var"
+    assert main(["status", "--var", str(var)]) == 0
+    assert main(["down", "--var", str(var)]) == 0
+    assert not var.exists()
+    out = capsys.readouterr().out
+    assert "mariadb    stopped" in out and "nothing was running" in out
+
+
+def test_no_pythonpath_and_no_sys_path_edits():
+    """The runner sets no PYTHONPATH and edits no sys.path: the packages are installed."""
+    for source in (ROOT / "stack/senko_stack").glob("*.py"):
+        text = source.read_text()
+        assert not re.search(r"sys\.path\.(insert|append)|PYTHONPATH", text), source.name
