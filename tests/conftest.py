@@ -1,12 +1,15 @@
-"""Fixtures: throwaway MariaDB and Redis on free loopback ports, the app, a client, users and tokens.
+"""The one conftest: real services, the app, a client, and factories for users, applicants and models.
 
 The services are real processes started by ``senko_stack`` (``stack/``, the same code and config
-files ``make up`` uses) in a temporary folder, and stopped when the session ends, even on failure.
-Every test starts from empty tables and an empty Redis.
+files ``make up`` uses) in a temporary folder on free loopback ports, and stopped when the session
+ends, even on failure. Every test starts from empty tables and an empty Redis. Tests reach shared
+code only through these fixtures (pytest runs in ``importlib`` mode: no test imports another).
 """
+import io
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -14,9 +17,13 @@ import pytest
 from senko_stack import Stack, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
+DONE = ("scored", "unscored", "failed")
 
-ADMIN_PASSWORD = "admin-password-123"
-RECRUITER_PASSWORD = "recruiter-password-123"
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    """The repository's root folder."""
+    return ROOT
 
 
 @pytest.fixture(scope="session")
@@ -150,6 +157,9 @@ def runner(app):
 class Users:
     """Creates users straight in the database and logs them in through the API."""
 
+    ADMIN_PASSWORD = "admin-password-123"
+    RECRUITER_PASSWORD = "recruiter-password-123"
+
     def __init__(self, app, client):
         self.app = app
         self.client = client
@@ -178,16 +188,16 @@ def users(app, client):
 @pytest.fixture
 def admin(users):
     """An admin's tokens and Authorization header."""
-    users.create("admin@example.com", ADMIN_PASSWORD, "admin", "管理 者")
-    tokens = users.login("admin@example.com", ADMIN_PASSWORD)
+    users.create("admin@example.com", users.ADMIN_PASSWORD, "admin", "管理 者")
+    tokens = users.login("admin@example.com", users.ADMIN_PASSWORD)
     return {**tokens, "headers": users.headers(tokens["access_token"])}
 
 
 @pytest.fixture
 def recruiter(users):
     """A recruiter's tokens and Authorization header."""
-    users.create("recruiter@example.com", RECRUITER_PASSWORD, "recruiter", "採用 花子")
-    tokens = users.login("recruiter@example.com", RECRUITER_PASSWORD)
+    users.create("recruiter@example.com", users.RECRUITER_PASSWORD, "recruiter", "採用 花子")
+    tokens = users.login("recruiter@example.com", users.RECRUITER_PASSWORD)
     return {**tokens, "headers": users.headers(tokens["access_token"])}
 
 
@@ -196,11 +206,23 @@ SPEC_PATH = ROOT / "api-reference.yml"
 
 
 @pytest.fixture(scope="session")
+def spec_path() -> Path:
+    """The OpenAPI document API users open in Swagger editor."""
+    return SPEC_PATH
+
+
+@pytest.fixture(scope="session")
 def openapi():
     """The parsed OpenAPI document (openapi-core)."""
     from openapi_core import OpenAPI
 
     return OpenAPI.from_file_path(str(SPEC_PATH))
+
+
+@pytest.fixture(scope="session")
+def validate_response(openapi):
+    """``validate_response(response)`` fails unless a werkzeug test response is what the spec documents."""
+    return lambda response: validate_against_spec(openapi, response)
 
 
 def validate_against_spec(openapi, response) -> None:
@@ -212,3 +234,153 @@ def validate_against_spec(openapi, response) -> None:
     request = MockRequest("http://localhost:9999", response.request.method.lower(), response.request.path,
                           args=dict(response.request.args))
     openapi.validate_response(request, WerkzeugOpenAPIResponse(response))
+
+
+# ---- factories and waiting: applicants, résumés, labelled data -----------------------------------
+@pytest.fixture(scope="session")
+def upload():
+    """``upload(client, headers, pdf, filename="履歴書.pdf", **fields)``: POST /applicant as multipart with a résumé."""
+
+    def _upload(client, headers, pdf: bytes, filename: str = "履歴書.pdf", **fields):
+        data = {"name": "山田 太郎", **fields, "resume": (io.BytesIO(pdf), filename)}
+        return client.post("/applicant", headers=headers, data=data, content_type="multipart/form-data")
+
+    return _upload
+
+
+@pytest.fixture(scope="session")
+def wait_for():
+    """``wait_for(predicate, what, timeout=60, interval=0.2)``: poll until ``predicate()`` is truthy; returns it."""
+
+    def _wait_for(predicate, what: str, timeout: float = 60.0, interval: float = 0.2):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            value = predicate()
+            if value:
+                return value
+            time.sleep(interval)
+        raise AssertionError(f"timed out waiting for {what}")
+
+    return _wait_for
+
+
+@pytest.fixture(scope="session")
+def wait_done():
+    """``wait_done(client, headers, applicant_id, timeout=90)``: poll until the applicant leaves queued/processing."""
+
+    def _wait_done(client, headers, applicant_id: int, timeout: float = 90.0) -> dict:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            applicant = client.get(f"/applicant/{applicant_id}", headers=headers).get_json()["applicant"]
+            if applicant["status"] in DONE:
+                return applicant
+            time.sleep(0.2)
+        raise AssertionError(f"applicant {applicant_id} still {applicant['status']} after {timeout}s")
+
+    return _wait_done
+
+
+@pytest.fixture
+def make_applicant(app):
+    """``make_applicant(pdf=None, status=None, **fields) -> id``: an applicant straight in MySQL.
+
+    With ``pdf`` the résumé is stored and attached (status ``queued``) but not sent to a worker;
+    ``status`` then forces a stage (tests of the pipeline's own guards).
+    """
+    from senko.extensions import db
+    from senko.ingest.storage import save_resume
+    from senko.models import Applicant
+
+    def _make(pdf: bytes | None = None, status: str | None = None, **fields) -> int:
+        with app.app_context():
+            applicant = Applicant(**{"name": "山田 太郎", **fields})
+            if pdf is not None:
+                applicant.attach_resume(save_resume(pdf), "r.pdf", len(pdf))
+            if status is not None:
+                applicant.status = status
+            db.session.add(applicant)
+            db.session.commit()
+            return applicant.id
+
+    return _make
+
+
+@pytest.fixture
+def seed_labelled(app):
+    """``seed_labelled(app, count, decided=None, start=0) -> ids``: generated applicants with stored nouns.
+
+    The first ``decided`` get their hidden-rule label (training data for the model tests).
+    """
+    from senko.demo.resumes import make_profile
+    from senko.extensions import db
+    from senko.ingest.nouns import extract_nouns, load_stopwords, name_parts
+    from senko.ingest.pipeline import store_nouns
+    from senko.models import Applicant
+    from senko.models.mixins import utcnow
+
+    stopwords = load_stopwords()
+
+    def _seed(flask_app, count: int, decided: int | None = None, start: int = 0) -> list[int]:
+        decided = count if decided is None else decided
+        ids = []
+        with flask_app.app_context():
+            for offset in range(count):
+                profile = make_profile(start + offset)
+                applicant = Applicant(name=profile.name, furigana=profile.furigana, status="unscored",
+                                      processed_sha256="0" * 64)
+                if offset < decided:
+                    applicant.decision, applicant.decided_at = profile.label, utcnow()
+                db.session.add(applicant)
+                db.session.flush()
+                nouns = extract_nouns("\n".join(profile.lines()), stopwords, name_parts(profile.name, profile.furigana))
+                store_nouns(applicant.id, nouns.counts)
+                ids.append(applicant.id)
+            db.session.commit()
+        return ids
+
+    return _seed
+
+
+# ---- the browser -------------------------------------------------------------------------------
+@pytest.fixture
+def browser(tmp_path):
+    """Headless Debian Chromium driven by Debian's chromedriver (no browser download), in Japanese."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    chromium, chromedriver = shutil.which("chromium"), shutil.which("chromedriver")
+    if not (chromium and chromedriver):
+        pytest.fail("chromium and chromium-driver must be installed (make deps installs them)")
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1280,1600", "--lang=ja"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(chromedriver), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture
+def make_model(app, seed_labelled):
+    """``make_model(algorithm=None, activate=False, labelled=120) -> version``: a trained model in the registry.
+
+    Seeds ``labelled`` decided applicants first (once per test), so a test that needs a model asks for one.
+    """
+    from senko.extensions import db
+    from senko.models import Applicant
+    from senko.training import registry
+
+    def _make(algorithm: str | None = None, activate: bool = False, labelled: int = 120) -> str:
+        with app.app_context():
+            if not db.session.scalar(db.select(db.func.count()).select_from(Applicant)):
+                seed_labelled(app, labelled, decided=labelled * 5 // 6)
+            model = registry.train(algorithm)
+            if activate:
+                registry.activate(model)
+            return model.version
+
+    return _make

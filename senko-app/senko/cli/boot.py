@@ -16,7 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..auth.accounts import create_user
-from ..errors import ApiError
+from ..exceptions import Conflict
 from ..extensions import db, redis_store
 from ..models import User
 
@@ -52,11 +52,9 @@ def create_first_admin(email: str, password: str | None) -> None:
     password = password or secrets.token_urlsafe(18)
     try:
         user = create_user(email, "Administrator", password, "admin")
-    except ApiError as exc:
-        if exc.status == 409:  # another boot created it a moment ago
-            click.echo(f"User {email.strip().lower()} already exists; left unchanged.")
-            return
-        raise click.ClickException(exc.message) from exc
+    except Conflict:  # another boot created it a moment ago
+        click.echo(f"User {email.strip().lower()} already exists; left unchanged.")
+        return
     click.echo(f"Created {user.role} {user.email}")
     if generated:
         click.echo(f"Password (shown once): {password}")

@@ -49,7 +49,7 @@ def fail(applicant: Applicant, reason: str, detail: str) -> dict:
     applicant.fail(reason, detail)
     db.session.commit()
     log.info("applicant %s failed: %s (%s)", applicant.id, reason, detail)
-    return {"status": "failed", "reason": reason}
+    return {"status": applicant.status, "reason": reason}
 
 
 def fail_timeout(applicant_id: int, limit: float) -> dict | None:

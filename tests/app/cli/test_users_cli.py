@@ -37,3 +37,13 @@ def test_passwords_are_argon2id(app, recruiter):
     assert stored.startswith("$argon2id$")
     params = dict(p.split("=") for p in stored.split("$")[3].split(","))
     assert int(params["m"]) >= 19 * 1024 and int(params["t"]) >= 2
+
+
+def test_boot_migrates_and_creates_the_first_admin_once(runner, users):
+    """`flask boot` waits for the services, migrates, creates the first admin (password printed once); again it changes nothing."""
+    first = runner.invoke(args=["boot", "--timeout", "10", "--admin-email", "First@Example.com"])
+    assert first.exit_code == 0, first.output
+    password = first.output.split("Password (shown once): ")[1].strip()
+    assert users.login("first@example.com", password)["access_token"]
+    again = runner.invoke(args=["boot", "--timeout", "10", "--admin-email", "first@example.com"])
+    assert again.exit_code == 0 and "already exists" in again.output and "Password" not in again.output

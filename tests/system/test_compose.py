@@ -5,7 +5,7 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # tests/system/ -> the repository
 # Schema: compose_spec.json from the Compose specification (as shipped in docker-compose 1.29.2).
 SCHEMA = json.loads((Path(__file__).parent / "data/compose_spec.json").read_text())
 
@@ -46,13 +46,14 @@ def test_database_and_redis_are_internal_only():
 
 
 def test_predict_uses_its_read_only_account():
-    """senko-predict connects as senko_predict, the account senko-db's init script creates with SELECT on ml_models."""
+    """senko-predict connects as senko_predict, which senko-db/accounts.sql (run by the image's init script) limits to ml_models."""
     compose = load_compose()
     assert compose["services"]["senko-predict"]["environment"]["SENKO_DATABASE_URL"].startswith(
         "mysql+mysqldb://senko_predict:")
-    script = (ROOT / "senko-db/initdb/10-senko-predict-user.sh").read_text()
-    assert "GRANT SELECT, CREATE ON \\`${MYSQL_DATABASE}\\`.\\`ml_models\\` TO 'senko_predict'@'%'" in script
-    assert "COPY initdb/ /docker-entrypoint-initdb.d/" in (ROOT / "senko-db/Dockerfile").read_text()
+    sql = (ROOT / "senko-db/accounts.sql").read_text()
+    assert "GRANT SELECT, CREATE ON `{{DB_NAME}}`.`ml_models` TO '{{PREDICT_USER}}'@'{{HOST}}'" in sql
+    dockerfile = (ROOT / "senko-db/Dockerfile").read_text()
+    assert "COPY accounts.sql" in dockerfile and "COPY initdb/ /docker-entrypoint-initdb.d/" in dockerfile
 
 
 def test_secrets_have_no_defaults():

@@ -4,11 +4,9 @@ import re
 import yaml
 from openapi_spec_validator import validate
 
-from conftest import SPEC_PATH
 
-
-def spec_operations() -> set[tuple[str, str]]:
-    spec = yaml.safe_load(SPEC_PATH.read_text())
+def spec_operations(spec_path) -> set[tuple[str, str]]:
+    spec = yaml.safe_load(spec_path.read_text())
     validate(spec)
     return {(path, method.upper()) for path, item in spec["paths"].items()
             for method in item if method in ("get", "post", "put", "patch", "delete")}
@@ -24,24 +22,22 @@ def app_operations(app) -> set[tuple[str, str]]:
     return ops
 
 
-def test_spec_is_valid_openapi():
+def test_spec_is_valid_openapi(spec_path):
     """The document validates with openapi-spec-validator (what Swagger editor would flag)."""
-    assert spec_operations()
+    assert spec_operations(spec_path)
 
 
-def test_every_route_is_documented_and_vice_versa(app):
+def test_every_route_is_documented_and_vice_versa(app, spec_path):
     """The set of (path, method) in the app equals the set in the spec."""
-    assert app_operations(app) == spec_operations()
+    assert app_operations(app) == spec_operations(spec_path)
 
 
-def test_contract_client_rejects_undocumented_responses(client, openapi, recruiter):
+def test_contract_client_rejects_undocumented_responses(client, openapi, recruiter, validate_response):
     """The validator used on every test response does fail on a response the spec does not allow."""
     import pytest
     from openapi_core.exceptions import OpenAPIError
 
-    from conftest import validate_against_spec
-
     client.skip_contract = True
     response = client.put("/applicant/1", headers=recruiter["headers"], json={})  # 405: not in the spec
     with pytest.raises(OpenAPIError):
-        validate_against_spec(openapi, response)
+        validate_response(response)

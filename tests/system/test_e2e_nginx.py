@@ -2,8 +2,6 @@
 import json
 import subprocess
 
-from conftest import ADMIN_PASSWORD
-
 
 def curl(*args: str) -> tuple[int, dict | str]:
     """Run curl like a user would; returns (status, parsed JSON body)."""
@@ -17,9 +15,9 @@ def curl(*args: str) -> tuple[int, dict | str]:
 
 def test_curl_flow_through_nginx_and_uwsgi(live, users):
     """login → list with Bearer → logout → same token 401 → refresh works until it is logged out too."""
-    users.create("admin@example.com", ADMIN_PASSWORD, "admin")
+    users.create("admin@example.com", users.ADMIN_PASSWORD, "admin")
     status, body = curl("-X", "POST", f"{live}/user/login", "-H", "Content-Type: application/json",
-                        "-d", json.dumps({"email": "admin@example.com", "password": ADMIN_PASSWORD}))
+                        "-d", json.dumps({"email": "admin@example.com", "password": users.ADMIN_PASSWORD}))
     assert status == 200 and body["message"] == "Logged in as admin@example.com"
     access, refresh = body["access_token"], body["refresh_token"]
 
@@ -67,8 +65,8 @@ def test_upload_through_nginx_is_processed_by_the_worker(live, worker, users, tm
 
     from senko.demo import resumes
 
-    users.create("admin@example.com", ADMIN_PASSWORD, "admin")
-    token = users.login("admin@example.com", ADMIN_PASSWORD)["access_token"]
+    users.create("admin@example.com", users.ADMIN_PASSWORD, "admin")
+    token = users.login("admin@example.com", users.ADMIN_PASSWORD)["access_token"]
     auth = f"Authorization: Bearer {token}"
     pdf = tmp_path / "履歴書.pdf"
     pdf.write_bytes(resumes.resume_pdf(resumes.make_profile(7)))

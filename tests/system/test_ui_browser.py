@@ -1,41 +1,15 @@
 """The browser UI in real headless Chromium: login across origins (CORS), upload, popup when processing ends, decision."""
-import shutil
 
-import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
-
-from conftest import ADMIN_PASSWORD
-
-CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
-
-
-@pytest.fixture
-def browser(tmp_path):
-    """Headless Debian Chromium driven by Debian's chromedriver (no browser download)."""
-    if not (CHROMIUM and CHROMEDRIVER):
-        pytest.fail("chromium and chromium-driver must be installed (make deps installs them)")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1280,1600", "--lang=ja"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    try:
-        yield driver
-    finally:
-        driver.quit()
 
 
 def test_ui_login_upload_popup_and_decision(browser, live, stack, worker, users, tmp_path):
     """Log in from the UI origin, upload a résumé, see the popup when the worker finishes, record a decision."""
     from senko.demo import resumes
 
-    users.create("admin@example.com", ADMIN_PASSWORD, "admin", "管理 者")
+    users.create("admin@example.com", users.ADMIN_PASSWORD, "admin", "管理 者")
     ui = f"http://127.0.0.1:{stack.env['SENKO_UI_PORT']}/?api={live}"
     wait = WebDriverWait(browser, 60)
     browser.get(ui)
@@ -46,7 +20,7 @@ def test_ui_login_upload_popup_and_decision(browser, live, stack, worker, users,
     wait.until(EC.text_to_be_present_in_element((By.ID, "login-error"), "Wrong email or password"))
 
     browser.find_element(By.ID, "login-password").clear()
-    browser.find_element(By.ID, "login-password").send_keys(ADMIN_PASSWORD)
+    browser.find_element(By.ID, "login-password").send_keys(users.ADMIN_PASSWORD)
     browser.find_element(By.CSS_SELECTOR, "#login-form button").click()
     wait.until(EC.text_to_be_present_in_element((By.ID, "user-email"), "admin@example.com"))
     wait.until(EC.text_to_be_present_in_element((By.ID, "total"), "0 名"))

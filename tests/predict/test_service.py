@@ -7,9 +7,6 @@ from pathlib import Path
 import pytest
 import requests
 
-from training_helpers import seed_labelled, wait_for
-
-
 PREDICT_ACCOUNT = {}
 
 
@@ -20,13 +17,9 @@ def predict_account(stack):
 
 
 @pytest.fixture
-def trained(app):
+def trained(make_model):
     """Two trained models (v_a linear SVM, v_b logistic regression), neither active yet."""
-    from senko.training import registry
-
-    seed_labelled(app, 120, decided=100)
-    with app.app_context():
-        return registry.train("linear_svm").version, registry.train("logistic_regression").version
+    return make_model("linear_svm"), make_model("logistic_regression")
 
 
 def activate(app, version: str) -> None:
@@ -122,7 +115,7 @@ def test_wrong_type_is_refused_and_old_model_kept(app, trained):
     assert fresh.status_code == 503 and "no predict_proba" in fresh.get_json()["message"]
 
 
-def test_hot_swap_under_concurrent_requests(app, trained, predict_service):
+def test_hot_swap_under_concurrent_requests(app, trained, predict_service, wait_for):
     """While another model is activated, every request succeeds and each worker's versions only move forward."""
     activate(app, trained[0])
     url = f"{predict_service}/predict"
@@ -165,9 +158,8 @@ def test_hot_swap_under_concurrent_requests(app, trained, predict_service):
     assert {v for _w, v, _t in seen} == set(trained)
 
 
-def test_uploaded_resume_gets_a_score_with_explanation(app, client, admin, trained, worker, predict_service):
+def test_uploaded_resume_gets_a_score_with_explanation(app, client, admin, trained, worker, predict_service, upload, wait_done, wait_for):
     """With an active model, a new résumé ends scored with model version, triage and explanation; an event says so."""
-    from ingest_helpers import upload, wait_done
     from senko.demo import resumes
 
     activate(app, trained[0])
@@ -185,7 +177,7 @@ def test_uploaded_resume_gets_a_score_with_explanation(app, client, admin, train
     assert scored and f"{round(applicant['score'] * 100)}%" in scored[0]["message"]
 
 
-def test_activation_rescores_undecided_applicants(app, client, admin, trained, worker, predict_service):
+def test_activation_rescores_undecided_applicants(app, client, admin, trained, worker, predict_service, wait_for):
     """Activating a model rescores every undecided applicant in the background and reports it as an event."""
     activate(app, trained[1])
     finished = wait_for(lambda: [e for e in client.get("/events?after=0", headers=admin["headers"]).get_json()["events"]

@@ -7,10 +7,8 @@ from pathlib import Path
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-from training_helpers import seed_labelled
 
-
-def test_training_evaluates_and_registers_a_candidate(app):
+def test_training_evaluates_and_registers_a_candidate(app, seed_labelled):
     """Training on generated decisions gives AUC well above chance (but not 1.0) and a verifiable artifact."""
     from senko.training import registry
 
@@ -28,7 +26,7 @@ def test_training_evaluates_and_registers_a_candidate(app):
         assert hasattr(pickle.loads(data), "predict_proba")
 
 
-def test_logistic_regression_is_the_second_option(app):
+def test_logistic_regression_is_the_second_option(app, seed_labelled):
     """The second configured factory trains too."""
     from senko.training import registry
 
@@ -37,7 +35,7 @@ def test_logistic_regression_is_the_second_option(app):
         assert registry.train("logistic_regression").metrics["roc_auc"] > 0.6
 
 
-def test_too_few_labels_is_409(client, admin, app):
+def test_too_few_labels_is_409(client, admin, app, seed_labelled):
     """Fewer than 20 decisions per class → 409 with a clear message, and no model."""
     seed_labelled(app, 30)  # about 15 per class
     response = client.post("/models/train", headers=admin["headers"], json={})
@@ -55,7 +53,7 @@ def test_model_routes_are_admin_only(client, recruiter):
     assert client.get("/models/v1", headers=h).status_code == 403
 
 
-def test_unknown_algorithm_and_version(client, admin, app):
+def test_unknown_algorithm_and_version(client, admin, app, seed_labelled):
     """Unknown algorithm → 422, unknown version → 404, rollback with no history → 409."""
     seed_labelled(app, 60)
     assert client.post("/models/train", headers=admin["headers"], json={"algorithm": "magic"}).status_code == 422
@@ -64,7 +62,7 @@ def test_unknown_algorithm_and_version(client, admin, app):
     assert client.post("/models/rollback", headers=admin["headers"]).status_code == 409
 
 
-def test_activate_and_rollback(client, admin, app):
+def test_activate_and_rollback(client, admin, app, seed_labelled):
     """Activating retires the previous active model; rollback returns to it."""
     from senko.training import registry
 
@@ -81,7 +79,7 @@ def test_activate_and_rollback(client, admin, app):
     assert client.get("/models", headers=h).get_json()["active"] == first
 
 
-def test_rollback_steps_back_like_undo(client, admin, app):
+def test_rollback_steps_back_like_undo(client, admin, app, seed_labelled):
     """v1 → v2 → v3, rollback twice: v2 then v1 (never back to v3); re-activating v3 makes it a target again."""
     from senko.training import registry
 
@@ -113,7 +111,7 @@ class NoProba:
         return [0] * len(x)
 
 
-def test_import_validates_the_model(client, admin, app):
+def test_import_validates_the_model(client, admin, app, seed_labelled):
     """A good pipeline imports with hold-out metrics; no predict_proba, numeric-only input and garbage → 422."""
     from senko.training.estimators import logistic_regression
 
@@ -137,7 +135,7 @@ def test_import_validates_the_model(client, admin, app):
     assert post(b"not a pickle at all").status_code == 422
 
 
-def test_nightly_retrain_logic(app):
+def test_nightly_retrain_logic(app, seed_labelled):
     """The nightly job trains only with enough new decisions, and auto-activates only if configured and not worse."""
     from senko.models import MlModel
     from senko.tasks.training import nightly_retrain
@@ -162,7 +160,7 @@ def test_nightly_retrain_logic(app):
         app.config["SENKO_AUTO_ACTIVATE"] = False
 
 
-def test_cli_train_list_activate_rollback_import(runner, app, tmp_path):
+def test_cli_train_list_activate_rollback_import(runner, app, tmp_path, seed_labelled):
     """`flask models` trains with a progress bar, lists, activates, rolls back and imports."""
     from senko.training.estimators import logistic_regression
 

@@ -1,8 +1,6 @@
 """Users: admin-only creation, login, refresh, logout, listing."""
 import time
 
-from conftest import ADMIN_PASSWORD, RECRUITER_PASSWORD
-
 
 def test_admin_creates_user_and_new_user_can_log_in(client, admin, users):
     """An admin creates a recruiter; the recruiter logs in with the password set."""
@@ -50,9 +48,9 @@ def test_user_create_validation(client, admin):
     assert client.post("/user", headers=h, json=["not", "an", "object"]).status_code == 400
 
 
-def test_login_failures_look_the_same(client, admin):
+def test_login_failures_look_the_same(client, admin, users):
     """Wrong email and wrong password give the same 401 body."""
-    wrong_email = client.post("/user/login", json={"email": "nobody@example.com", "password": ADMIN_PASSWORD})
+    wrong_email = client.post("/user/login", json={"email": "nobody@example.com", "password": users.ADMIN_PASSWORD})
     wrong_password = client.post("/user/login", json={"email": "admin@example.com", "password": "wrong-password!"})
     assert wrong_email.status_code == wrong_password.status_code == 401
     assert wrong_email.get_json() == wrong_password.get_json() == {"message": "Wrong email or password"}
@@ -71,20 +69,20 @@ def test_long_passwords(client, admin, users):
     assert time.monotonic() - started < 5  # generous: only proves no hashing of 1 MB happened
 
 
-def test_failed_logins_are_rate_limited(client, recruiter):
+def test_failed_logins_are_rate_limited(client, recruiter, users):
     """After 5 failed logins for one email, the next attempt gets 429 even with the right password."""
     for _ in range(5):
         assert client.post("/user/login", json={"email": "recruiter@example.com", "password": "wrong-password!"}).status_code == 401
-    response = client.post("/user/login", json={"email": "recruiter@example.com", "password": RECRUITER_PASSWORD})
+    response = client.post("/user/login", json={"email": "recruiter@example.com", "password": users.RECRUITER_PASSWORD})
     assert response.status_code == 429
     assert response.get_json()["message"].startswith("Too many requests")
     assert "Retry-After" in response.headers
 
 
-def test_successful_logins_are_not_limited(client, recruiter):
+def test_successful_logins_are_not_limited(client, recruiter, users):
     """Successful logins do not count towards the failed-login limit."""
     for _ in range(7):
-        assert client.post("/user/login", json={"email": "recruiter@example.com", "password": RECRUITER_PASSWORD}).status_code == 200
+        assert client.post("/user/login", json={"email": "recruiter@example.com", "password": users.RECRUITER_PASSWORD}).status_code == 200
 
 
 def test_user_list_and_me(client, admin, recruiter):
@@ -118,6 +116,7 @@ def test_refresh_and_logout_flow(client, recruiter):
 def test_revocation_ttl_matches_token_lifetime(app, client, recruiter):
     """The revoked jti is stored in Redis with a TTL close to the token's remaining lifetime."""
     from flask_jwt_extended import decode_token
+
     from senko.extensions import redis_store
 
     client.post("/user/logout", headers=recruiter["headers"])

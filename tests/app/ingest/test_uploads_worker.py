@@ -5,7 +5,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from ingest_helpers import upload, wait_done
 from senko.demo import hostile, resumes
 
 pytestmark = pytest.mark.usefixtures("worker")
@@ -23,7 +22,7 @@ def table_count(app, table: str) -> int:
         return db.session.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar()
 
 
-def test_japanese_resume_gives_nouns_without_personal_attributes(client, recruiter):
+def test_japanese_resume_gives_nouns_without_personal_attributes(client, recruiter, upload, wait_done):
     """A real résumé ends unscored (no model yet) with content nouns; name, place, gender, birth date are masked."""
     profile = resumes.make_profile(0)
     response = upload(client, recruiter["headers"], resumes.resume_pdf(profile), name=profile.name,
@@ -44,7 +43,7 @@ def test_japanese_resume_gives_nouns_without_personal_attributes(client, recruit
     assert not forbidden & words.keys(), forbidden & words.keys()
 
 
-def test_vertical_writing_comes_out_as_words(client, recruiter):
+def test_vertical_writing_comes_out_as_words(client, recruiter, upload, wait_done):
     """縦書き résumés give the same multi-character nouns as horizontal ones, not one character per line."""
     profile = resumes.make_profile(0)
     horizontal = upload(client, recruiter["headers"], resumes.resume_pdf(profile), name=profile.name).get_json()["id"]
@@ -74,7 +73,7 @@ EXPECTED = {
 
 
 @pytest.mark.parametrize("kind", sorted(EXPECTED))
-def test_hostile_pdfs_fail_with_a_reason_and_the_worker_carries_on(client, recruiter, kind):
+def test_hostile_pdfs_fail_with_a_reason_and_the_worker_carries_on(client, recruiter, kind, upload, wait_done):
     """Each hostile file ends failed with its failure_reason (or processed if recoverable); a good file still works after."""
     response = upload(client, recruiter["headers"], hostile.HOSTILE[kind](), filename=f"{kind}.pdf")
     assert response.status_code == 202, response.get_json()
@@ -86,7 +85,7 @@ def test_hostile_pdfs_fail_with_a_reason_and_the_worker_carries_on(client, recru
     assert wait_done(client, recruiter["headers"], good)["status"] == "unscored"
 
 
-def test_failure_is_reported_as_an_event(client, recruiter):
+def test_failure_is_reported_as_an_event(client, recruiter, upload, wait_done):
     """A failed document produces a 'failed' event naming the person and the reason."""
     applicant_id = upload(client, recruiter["headers"], hostile.encrypted_pdf(), name="佐藤 花子").get_json()["id"]
     wait_done(client, recruiter["headers"], applicant_id)
@@ -104,7 +103,7 @@ def test_text_file_renamed_pdf_is_415_and_nothing_stored(app, client, recruiter)
     assert table_count(app, "applicants") == 0 and stored_files(app) == []
 
 
-def test_oversized_pdf_is_413_and_nothing_stored(app, client, recruiter):
+def test_oversized_pdf_is_413_and_nothing_stored(app, client, recruiter, upload):
     """A PDF over the per-file limit (10 MB) → 413 JSON, nothing stored."""
     big = b"%PDF-1.4\n" + b"0" * (app.config["SENKO_MAX_RESUME_BYTES"] + 10)
     response = upload(client, recruiter["headers"], big)
@@ -112,7 +111,7 @@ def test_oversized_pdf_is_413_and_nothing_stored(app, client, recruiter):
     assert table_count(app, "applicants") == 0 and stored_files(app) == []
 
 
-def test_missing_file_and_bad_fields(app, client, recruiter):
+def test_missing_file_and_bad_fields(app, client, recruiter, upload):
     """Multipart without a file → 400; with a bad field → 422; nothing stored either way."""
     response = client.post("/applicant", headers=recruiter["headers"], data={"name": "x"}, content_type="multipart/form-data")
     assert response.status_code == 400
@@ -121,7 +120,7 @@ def test_missing_file_and_bad_fields(app, client, recruiter):
     assert table_count(app, "applicants") == 0 and stored_files(app) == []
 
 
-def test_download_replace_and_delete_resume(app, client, recruiter):
+def test_download_replace_and_delete_resume(app, client, recruiter, upload, wait_done):
     """The original downloads byte for byte; replacing reprocesses and drops the old file; delete removes everything."""
     first = resumes.resume_pdf(resumes.make_profile(10))
     applicant_id = upload(client, recruiter["headers"], first, filename="first.pdf").get_json()["id"]
@@ -154,7 +153,7 @@ def test_resume_routes_refuse_wrong_input(client, recruiter):
     assert response.status_code == 404
 
 
-def test_bulk_upload_processes_each_file(client, recruiter):
+def test_bulk_upload_processes_each_file(client, recruiter, wait_done):
     """PDFs in one request become applicants named after their files, then after their résumés' 氏名.
 
     Profile 3's name holds 𠮷, which the generated PDF cannot map (it extracts as NUL): that name is
@@ -168,7 +167,7 @@ def test_bulk_upload_processes_each_file(client, recruiter):
     assert response.status_code == 202
     created = response.get_json()["applicants"]
     assert [a["name"] for a in created] == ["応募者0", "応募者1", "応募者2", "応募者3"]
-    for profile, item in zip(profiles, created):
+    for profile, item in zip(profiles, created, strict=True):
         applicant = wait_done(client, h, item["id"])
         assert applicant["status"] == "unscored" and applicant["source"] == "転職サイト"
         assert applicant["furigana"] == profile.furigana
@@ -197,7 +196,7 @@ def test_bulk_upload_with_one_bad_file_stores_nothing(app, client, recruiter):
     assert client.post("/applicant/bulk", headers=recruiter["headers"], data={}, content_type="multipart/form-data").status_code == 400
 
 
-def test_events_cursor(client, recruiter):
+def test_events_cursor(client, recruiter, upload, wait_done):
     """Events come after the cursor only, oldest first; without a cursor the newest come with the current cursor."""
     empty = client.get("/events", headers=recruiter["headers"]).get_json()
     assert empty == {"events": [], "cursor": 0}
@@ -210,7 +209,7 @@ def test_events_cursor(client, recruiter):
     assert client.get("/events?after=x", headers=recruiter["headers"]).status_code == 400
 
 
-def test_noun_statistics_by_decision(client, recruiter):
+def test_noun_statistics_by_decision(client, recruiter, upload, wait_done):
     """/nouns lists nouns by how many applicants have them, optionally among OK (or NG) decisions."""
     ids = [upload(client, recruiter["headers"], resumes.resume_pdf(resumes.make_profile(i))).get_json()["id"] for i in range(2)]
     for applicant_id in ids:
@@ -223,7 +222,7 @@ def test_noun_statistics_by_decision(client, recruiter):
     assert client.get("/nouns?decision=maybe", headers=recruiter["headers"]).status_code == 400
 
 
-def test_soft_time_limit_in_the_real_worker(app, client, recruiter):
+def test_soft_time_limit_in_the_real_worker(app, client, recruiter, upload, wait_done):
     """A document slower than the soft time limit ends failed/timeout, and the worker then processes the next one."""
     heavy = resumes.render_pdf(["業務改善と品質管理と設計と開発と運用保守を担当しました。データ分析も行いました。"] * 38, pages=19)
     limits = app.config["SENKO_PDF_SOFT_TIME_LIMIT"], app.config["SENKO_PDF_TIME_LIMIT"]

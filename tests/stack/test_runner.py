@@ -12,7 +12,7 @@ from senko_stack.cli import main
 from senko_stack.config import read_env_file
 from senko_stack.services import accounts_sql
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # tests/stack/test_runner.py -> the repository
 ACCOUNTS_SQL = ROOT / "senko-db/accounts.sql"
 INIT_SCRIPT = ROOT / "senko-db/initdb/10-senko-accounts.sh"
 

@@ -6,20 +6,6 @@ from sqlalchemy import select, text
 from senko.demo import hostile, resumes
 
 
-def make_applicant(app, pdf: bytes, status: str = "queued") -> int:
-    from senko.extensions import db
-    from senko.ingest.storage import save_resume
-    from senko.models import Applicant
-
-    with app.app_context():
-        applicant = Applicant(name="山田 太郎")
-        applicant.attach_resume(save_resume(pdf), "r.pdf", len(pdf))
-        applicant.status = status
-        db.session.add(applicant)
-        db.session.commit()
-        return applicant.id
-
-
 def test_name_fields_are_read_from_common_layouts():
     """氏名 / ふりがな in the usual 履歴書 layouts; anything that is not clearly a name is left alone."""
     from senko.ingest.profile import NameFields, read_name_fields
@@ -36,13 +22,13 @@ def test_name_fields_are_read_from_common_layouts():
     assert read_name_fields("職務経歴書\n職務要約 Python 開発") == NameFields(None, None)
 
 
-def test_running_the_task_twice_changes_nothing_twice(app, monkeypatch):
+def test_running_the_task_twice_changes_nothing_twice(app, monkeypatch, make_applicant):
     """process_resume run twice (as after a redelivery) stores each noun once with the same count."""
     from senko.extensions import db
     from senko.models import ApplicantNoun
     from senko.tasks import ingest
 
-    applicant_id = make_applicant(app, resumes.resume_pdf(resumes.make_profile(3)))
+    applicant_id = make_applicant(resumes.resume_pdf(resumes.make_profile(3)))
     with app.app_context():
         from senko.scoring import service
 
@@ -63,7 +49,7 @@ def test_running_the_task_twice_changes_nothing_twice(app, monkeypatch):
         assert ingest.process_resume.run(applicant_id) is None
 
 
-def test_soft_time_limit_marks_timeout(app, monkeypatch):
+def test_soft_time_limit_marks_timeout(app, monkeypatch, make_applicant):
     """When the soft time limit fires during extraction, the applicant ends failed/timeout."""
     from billiard.exceptions import SoftTimeLimitExceeded
 
@@ -76,20 +62,20 @@ def test_soft_time_limit_marks_timeout(app, monkeypatch):
         raise SoftTimeLimitExceeded()
 
     monkeypatch.setattr(pipeline, "extract_text", slow)
-    applicant_id = make_applicant(app, resumes.resume_pdf(resumes.make_profile(3)))
+    applicant_id = make_applicant(resumes.resume_pdf(resumes.make_profile(3)))
     with app.app_context():
         ingest.process_resume.run(applicant_id)
         applicant = db.session.get(Applicant, applicant_id)
         assert (applicant.status, applicant.failure_reason) == ("failed", "timeout")
 
 
-def test_repeatedly_killed_document_gives_up_as_timeout(app):
+def test_repeatedly_killed_document_gives_up_as_timeout(app, make_applicant):
     """A document whose worker died on every attempt is not retried forever: failed/timeout."""
     from senko.extensions import db
     from senko.models import Applicant
     from senko.tasks import ingest
 
-    applicant_id = make_applicant(app, resumes.resume_pdf(resumes.make_profile(3)), status="processing")
+    applicant_id = make_applicant(resumes.resume_pdf(resumes.make_profile(3)), status="processing")
     with app.app_context():
         db.session.execute(text("UPDATE applicants SET processing_attempts = :n WHERE id = :id"),
                            {"n": app.config["SENKO_PDF_MAX_ATTEMPTS"], "id": applicant_id})
@@ -99,14 +85,13 @@ def test_repeatedly_killed_document_gives_up_as_timeout(app):
         assert (applicant.status, applicant.failure_reason) == ("failed", "timeout")
 
 
-def test_recover_stuck_requeues_old_processing(app, client, recruiter, worker):
+def test_recover_stuck_requeues_old_processing(app, client, recruiter, worker, wait_done, make_applicant):
     """An applicant left 'processing' past the hard limit (killed worker) is requeued and finished by the real worker."""
-    from ingest_helpers import wait_done
     from senko.extensions import db
     from senko.models.mixins import utcnow
     from senko.tasks.maintenance import recover_stuck
 
-    applicant_id = make_applicant(app, resumes.resume_pdf(resumes.make_profile(5)), status="processing")
+    applicant_id = make_applicant(resumes.resume_pdf(resumes.make_profile(5)), status="processing")
     old = utcnow() - timedelta(seconds=app.config["SENKO_PDF_TIME_LIMIT"] + 120)
     with app.app_context():
         db.session.execute(text("UPDATE applicants SET updated_at = :t WHERE id = :id"), {"t": old, "id": applicant_id})
