@@ -376,11 +376,214 @@ def make_model(app, seed_labelled):
 
     def _make(algorithm: str | None = None, activate: bool = False, labelled: int = 120) -> str:
         with app.app_context():
-            if not db.session.scalar(db.select(db.func.count()).select_from(Applicant)):
-                seed_labelled(app, labelled, decided=labelled * 5 // 6)
+            empty = not db.session.scalar(db.select(db.func.count()).select_from(Applicant))
+        if empty:  # seeded in its own context: a session opened before would not see the rows (repeatable read)
+            seed_labelled(app, labelled, decided=labelled * 5 // 6)
+        with app.app_context():
             model = registry.train(algorithm)
             if activate:
                 registry.activate(model)
             return model.version
 
     return _make
+
+
+# ---- job boards ----------------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def job_board_server():
+    """The demo job board (25 applications, 10 a page: 3 pages) served on a free loopback port for the session."""
+    from senko.demo.jobboard import create_board, make_applications, serve
+
+    server = serve(create_board(make_applications(25), page_size=10))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def job_board(job_board_server):
+    """The session's job board, reset before and after the test: ``.url``, ``.port``, ``.app`` (knobs on ``.app.board``).
+
+    It listens on 127.0.0.1: a fetcher reaches it only with ``f"127.0.0.1:{job_board.port}"`` in its allow list.
+    """
+    job_board_server.app.board.reset()
+    try:
+        yield job_board_server
+    finally:
+        job_board_server.app.board.reset()
+
+
+# ---- IMAP (dovecot) ----------------------------------------------------------------------------
+DOVECOT_CONF = """\
+protocols = imap
+listen = 127.0.0.1
+base_dir = {var}/run
+state_dir = {var}/state
+log_path = {var}/dovecot.log
+ssl = required
+ssl_cert = <{var}/cert.pem
+ssl_key = <{var}/key.pem
+auth_mechanisms = plain login
+auth_failure_delay = 0
+mail_location = maildir:{var}/mail/%u
+mail_max_userip_connections = 100
+first_valid_uid = 1
+default_internal_user = {internal}
+default_login_user = {login}
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {var}/users
+}}
+userdb {{
+  driver = static
+  args = uid={uid} gid={gid} home={var}/mail/%u
+}}
+service imap-login {{
+  chroot =
+  inet_listener imap {{
+    port = 0
+  }}
+  inet_listener imaps {{
+    address = 127.0.0.1
+    port = {port}
+  }}
+}}
+service anvil {{
+  chroot =
+}}
+service auth-worker {{
+  user = {worker}
+}}
+"""
+
+
+class ImapServer:
+    """A running dovecot: where it listens, its one user, and helpers to put mails in and look at them."""
+
+    def __init__(self, host: str, port: int, user: str, password: str):
+        self.host, self.port, self.user, self.password = host, port, user, password
+
+    def connect(self):
+        """A logged-in imaplib client (the certificate is self-signed: not verified)."""
+        import imaplib
+        import ssl
+
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        client = imaplib.IMAP4_SSL(self.host, self.port, ssl_context=context, timeout=30)
+        client.login(self.user, self.password)
+        return client
+
+    def append(self, *messages: bytes, folder: str = '"INBOX"') -> None:
+        """APPEND raw mails (unseen) to ``folder`` (an IMAP argument: quoted, modified UTF-7)."""
+        client = self.connect()
+        try:
+            for raw in messages:
+                typ, data = client.append(folder, None, None, raw)
+                assert typ == "OK", data
+        finally:
+            client.logout()
+
+    def clear(self) -> None:
+        """Delete every folder but INBOX and every mail in INBOX."""
+        import re
+
+        client = self.connect()
+        try:
+            for line in client.list()[1]:
+                name = re.search(rb'\) (?:"[^"]*"|NIL) (.+)$', line).group(1).decode()
+                if name.strip('"').upper() != "INBOX":
+                    client.delete(name)
+            if int(client.select('"INBOX"')[1][0]):
+                client.store("1:*", "+FLAGS.SILENT", r"(\Deleted)")
+                client.expunge()
+        finally:
+            client.logout()
+
+
+@pytest.fixture(scope="session")
+def imap_server():
+    """Debian's dovecot serving IMAPS (self-signed) on a free loopback port with one passwd-file user.
+
+    Yields an ``ImapServer`` (``host``, ``port``, ``user``, ``password``, ``connect()``, ``append(raw)``,
+    ``clear()``); stopped at the end of the session, even on failure. Skips, saying why, only when
+    dovecot is not installed or does not start.
+    """
+    import grp
+    import pwd
+    import subprocess
+
+    search_path = os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/sbin"])
+    dovecot, openssl = shutil.which("dovecot", path=search_path), shutil.which("openssl", path=search_path)
+    if not (dovecot and openssl):
+        pytest.skip("dovecot (Debian's dovecot-imapd) and openssl are needed for the IMAP tests: run `make deps`")
+    var = Path(tempfile.mkdtemp(prefix="senko-imap-"))
+    var.chmod(0o755)  # dovecot's unprivileged processes must reach their sockets and the mail folder
+    port, user, password = free_port(), "recruit", "imap-test-password"
+    if os.geteuid() == 0:  # dovecot refuses root for mail: mail belongs to nobody, its services to its own users
+        uid, gid = pwd.getpwnam("nobody").pw_uid, grp.getgrnam("nogroup").gr_gid
+        names = {name for name in ("dovecot", "dovenull") if _user_exists(pwd, name)}
+        internal = "dovecot" if "dovecot" in names else "nobody"
+        login = "dovenull" if "dovenull" in names else "nobody"
+        worker = "root"
+    else:
+        uid, gid = os.getuid(), os.getgid()
+        internal = login = worker = pwd.getpwuid(uid).pw_name
+    process = None
+    try:
+        for folder in ("run", "state", "mail"):
+            (var / folder).mkdir()
+        os.chown(var / "mail", uid, gid)
+        (var / "users").write_text(f"{user}:{{PLAIN}}{password}\n")
+        subprocess.run([openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                        "-keyout", str(var / "key.pem"), "-out", str(var / "cert.pem"), "-days", "2",
+                        "-subj", "/CN=localhost"], check=True, capture_output=True, timeout=60)
+        for name in ("users", "key.pem", "cert.pem"):
+            (var / name).chmod(0o644)
+        (var / "dovecot.conf").write_text(DOVECOT_CONF.format(var=var, port=port, uid=uid, gid=gid, internal=internal,
+                                                              login=login, worker=worker))
+        process = subprocess.Popen([dovecot, "-F", "-c", str(var / "dovecot.conf")], stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT)
+        server = ImapServer("127.0.0.1", port, user, password)
+        why = _wait_for_imap(server, process, var)
+        if why:
+            pytest.skip(f"dovecot did not start, so the IMAP tests cannot run: {why}")
+        yield server
+    finally:
+        if process is not None and process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        if not os.environ.get("SENKO_KEEP_TEST_VAR"):
+            shutil.rmtree(var, ignore_errors=True)
+
+
+def _user_exists(pwd, name: str) -> bool:
+    try:
+        pwd.getpwnam(name)
+        return True
+    except KeyError:
+        return False
+
+
+def _wait_for_imap(server: ImapServer, process, var: Path, timeout: float = 20.0) -> str | None:
+    """None once a login works; otherwise why not (dovecot's own output and log)."""
+    deadline, error = time.monotonic() + timeout, "no answer"
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            error = f"exited with status {process.returncode}"
+            break
+        try:
+            server.connect().logout()
+            return None
+        except Exception as exc:  # not listening yet, or a broken config: retry until the deadline
+            error = f"{type(exc).__name__}: {exc}"
+            time.sleep(0.2)
+    output = process.stdout.read().decode(errors="replace") if process.poll() is not None else ""
+    log = (var / "dovecot.log").read_text(errors="replace") if (var / "dovecot.log").exists() else ""
+    return f"{error}; {(output + log).strip()[-800:] or 'no output'}"
