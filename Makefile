@@ -6,7 +6,8 @@ PY := $(VENV)/bin/python
 PYTHON ?= python3
 # command:Debian package pairs the native path needs.
 APT_NEEDS := nginx:nginx-light redis-server:redis-server mariadbd:mariadb-server wrk:wrk \
-	chromium:chromium chromedriver:chromium-driver fc-list:fontconfig gcc:gcc pkg-config:pkg-config
+	chromium:chromium chromedriver:chromium-driver fc-list:fontconfig gcc:gcc pkg-config:pkg-config \
+	dovecot:dovecot-imapd
 # mysqlclient (the C MySQL driver) builds against libmariadb: PyPI has no Linux wheels of it.
 APT_FILES := /usr/share/fonts/opentype/ipaexfont-mincho/ipaexm.ttf:fonts-ipaexfont \
 	/usr/include/mariadb/mysql.h:libmariadb-dev

@@ -430,6 +430,7 @@ mail_location = maildir:{var}/mail/%u
 mail_max_userip_connections = 100
 first_valid_uid = 1
 default_internal_user = {internal}
+default_internal_group = {internal_group}
 default_login_user = {login}
 passdb {{
   driver = passwd-file
@@ -451,6 +452,10 @@ service imap-login {{
 }}
 service anvil {{
   chroot =
+  # No auth penalty (dovecot's documented switch): a wrong-password test must not slow the logins after it.
+  unix_listener anvil-auth-penalty {{
+    mode = 0
+  }}
 }}
 service auth-worker {{
   user = {worker}
@@ -525,12 +530,13 @@ def imap_server():
     if os.geteuid() == 0:  # dovecot refuses root for mail: mail belongs to nobody, its services to its own users
         uid, gid = pwd.getpwnam("nobody").pw_uid, grp.getgrnam("nogroup").gr_gid
         names = {name for name in ("dovecot", "dovenull") if _user_exists(pwd, name)}
-        internal = "dovecot" if "dovecot" in names else "nobody"
+        internal, internal_group = ("dovecot", "dovecot") if "dovecot" in names else ("nobody", "nogroup")
         login = "dovenull" if "dovenull" in names else "nobody"
         worker = "root"
-    else:
+    else:  # every service runs as this user
         uid, gid = os.getuid(), os.getgid()
         internal = login = worker = pwd.getpwuid(uid).pw_name
+        internal_group = grp.getgrgid(gid).gr_name
     process = None
     try:
         for folder in ("run", "state", "mail"):
@@ -543,7 +549,7 @@ def imap_server():
         for name in ("users", "key.pem", "cert.pem"):
             (var / name).chmod(0o644)
         (var / "dovecot.conf").write_text(DOVECOT_CONF.format(var=var, port=port, uid=uid, gid=gid, internal=internal,
-                                                              login=login, worker=worker))
+                                                              internal_group=internal_group, login=login, worker=worker))
         process = subprocess.Popen([dovecot, "-F", "-c", str(var / "dovecot.conf")], stdout=subprocess.PIPE,
                                    stderr=subprocess.STDOUT)
         server = ImapServer("127.0.0.1", port, user, password)

@@ -7,6 +7,15 @@ from .resources.health import Healthy, Ready
 from .resources.ml_models import ModelActivate, ModelDetail, ModelImport, ModelList, ModelRollback, ModelTrain
 from .resources.nouns import ApplicantNouns, NounStats
 from .resources.resumes import ApplicantBulk, ApplicantResume
+from .resources.sources import (
+    AllowList,
+    SourceDetail,
+    SourceList,
+    SourceRunNow,
+    SourceRuns,
+    SourceTestNew,
+    SourceTestSavedResource,
+)
 from .resources.users import (
     UserCreateResource,
     UserList,
@@ -52,6 +61,13 @@ ROUTES = [
     (ModelImport, "/models/import"),
     (ModelDetail, "/models/<string:version>"),
     (ModelActivate, "/models/<string:version>/activate"),
+    (SourceList, "/sources"),
+    (AllowList, "/sources/allow-list"),
+    (SourceTestNew, "/sources/test"),
+    (SourceDetail, "/sources/<int:source_id>"),
+    (SourceRunNow, "/sources/<int:source_id>/run"),
+    (SourceRuns, "/sources/<int:source_id>/runs"),
+    (SourceTestSavedResource, "/sources/<int:source_id>/test"),
 ]
 
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from pathlib import PurePath
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from . import queue
 from .exceptions import Invalid, NotFound, Unavailable
@@ -41,10 +41,29 @@ def name_from_filename(filename: str) -> str:
     return stem[:100] or PROVISIONAL_NAME
 
 
-def create(fields: dict, created_by_id: int | None = None) -> Applicant:
-    """Create and commit an applicant without a résumé (status ``no_resume``, the column's default)."""
+def add(fields: dict, created_by_id: int | None = None) -> Applicant:
+    """Add an applicant without a résumé to the session (status ``no_resume``); the caller commits."""
     applicant = Applicant(**fields, created_by_id=created_by_id)
     db.session.add(applicant)
+    return applicant
+
+
+def add_with_resume(fields: dict, data: bytes, filename: str, created_by_id: int | None = None) -> Applicant:
+    """Check and store a résumé and add its applicant (status ``queued``) to the session.
+
+    The caller commits, then queues processing (``queue_processing``): importers add many applicants
+    in one transaction with what they record about them.
+    """
+    check_resume(data, filename, current_app.config["SENKO_MAX_RESUME_BYTES"])
+    applicant = Applicant(**fields, created_by_id=created_by_id)
+    _attach(applicant, data, filename)
+    db.session.add(applicant)
+    return applicant
+
+
+def create(fields: dict, created_by_id: int | None = None) -> Applicant:
+    """Create and commit an applicant without a résumé (status ``no_resume``, the column's default)."""
+    applicant = add(fields, created_by_id)
     db.session.commit()
     return applicant
 
@@ -60,10 +79,7 @@ def create_with_resume(fields: dict, data: bytes, filename: str, created_by_id: 
 
     ``enqueue=False`` leaves the queueing to the caller (the demo loader runs the pipeline inline).
     """
-    check_resume(data, filename, current_app.config["SENKO_MAX_RESUME_BYTES"])
-    applicant = Applicant(**fields, created_by_id=created_by_id)
-    _attach(applicant, data, filename)
-    db.session.add(applicant)
+    applicant = add_with_resume(fields, data, filename, created_by_id)
     db.session.commit()
     if enqueue:
         queue_processing([applicant.id])
@@ -152,3 +168,22 @@ def remove(applicant_id: int) -> None:
     db.session.delete(applicant)
     db.session.commit()
     release_resume(sha256)
+
+
+def find_possible_duplicate(applicant: Applicant) -> int | None:
+    """The oldest other applicant who looks like the same person (same e-mail, or same name and phone), or None.
+
+    Senko flags such pairs (``duplicate_of_id``) for a person to look at; it never merges them.
+    """
+    conditions = []
+    if applicant.email:
+        # The column's collation (utf8mb4_unicode_520_ci) compares case-insensitively, and uses its index.
+        conditions.append(Applicant.email == applicant.email)
+    if applicant.name and applicant.phone:
+        conditions.append((Applicant.name == applicant.name) & (Applicant.phone == applicant.phone))
+    if not conditions:
+        return None
+    query = select(Applicant.id).where(or_(*conditions)).order_by(Applicant.id).limit(1)
+    if applicant.id is not None:
+        query = query.where(Applicant.id != applicant.id)
+    return db.session.scalar(query)

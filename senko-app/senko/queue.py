@@ -16,8 +16,10 @@ TRAIN_MODEL = "senko.tasks.training.train_model"
 RESCORE_ALL = "senko.tasks.training.rescore_all"
 NIGHTLY_RETRAIN = "senko.tasks.training.nightly_retrain"
 RECOVER_STUCK = "senko.tasks.maintenance.recover_stuck"
+RUN_SOURCE = "senko.tasks.sources.run_source"
+DISPATCH_SOURCES = "senko.tasks.sources.dispatch_due"
 TASK_NAMES = (PROCESS_RESUME, SCORE_APPLICANT, RESCORE_UNSCORED, TRAIN_MODEL, RESCORE_ALL, NIGHTLY_RETRAIN,
-              RECOVER_STUCK)
+              RECOVER_STUCK, RUN_SOURCE, DISPATCH_SOURCES)
 
 
 def send(name: str, *args, **options) -> str:
@@ -51,3 +53,8 @@ def train_model(algorithm: str | None, user_id: int | None, activate: bool) -> s
 def rescore_all(version: str) -> str:
     """Queue the rescore of every undecided applicant with model ``version``."""
     return send(RESCORE_ALL, version)
+
+
+def run_source(run_id: int) -> str:
+    """Queue a recorded run of a job-board source."""
+    return send(RUN_SOURCE, run_id)

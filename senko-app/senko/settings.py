@@ -4,9 +4,14 @@ Each setting is one line reading one environment variable (documented in the REA
 ``.env.example``). ``load()`` is called by the app factory and by the Celery worker; nothing here
 runs at import time.
 """
+import base64
+import binascii
 import os
 from datetime import timedelta
 
+# Only outside production (where SENKO_SOURCES_KEY is required): a fixed key, so development and
+# tests work without one. Anything encrypted with it is as good as plain text.
+DEVELOPMENT_SOURCES_KEY = "ZGV2ZWxvcG1lbnQtb25seS1ub3QtYS1zZWNyZXQtISE="
 WEAK_SECRETS = {"", "secret", "changeme", "change-me", "dev", "development", "senko"}
 
 
@@ -64,6 +69,13 @@ def parse_mapping(value: str | None, default: dict) -> dict:
     return mapping
 
 
+def _urlsafe_b64decode(value: str) -> bytes:
+    try:
+        return base64.urlsafe_b64decode(value.encode())
+    except (ValueError, binascii.Error):
+        return b""
+
+
 def _redis_db(url: str, number: int) -> str:
     """The same Redis server as ``url`` but database ``number``."""
     base, _, last = url.rpartition("/")
@@ -93,6 +105,12 @@ def load(env=None) -> dict:
             raise SettingsError("SENKO_DATABASE_URL must be set in production")
     elif not secret:
         secret = "development-only-secret-not-for-production-use"
+
+    sources_key = env.get("SENKO_SOURCES_KEY", "")
+    if production and not sources_key:
+        raise SettingsError("SENKO_SOURCES_KEY must be set in production (a Fernet key: 32 random bytes, url-safe base64)")
+    if sources_key and len(_urlsafe_b64decode(sources_key)) != 32:
+        raise SettingsError("SENKO_SOURCES_KEY must be 32 bytes in url-safe base64 (a Fernet key)")
 
     redis_url = env.get("SENKO_REDIS_URL", "redis://127.0.0.1:6379/0")
     config = {
@@ -154,6 +172,16 @@ def load(env=None) -> dict:
         "SENKO_RETRAIN_HOUR": parse_int(env.get("SENKO_RETRAIN_HOUR"), 3),
         "SENKO_AUTO_ACTIVATE": parse_boolean(env.get("SENKO_AUTO_ACTIVATE"), False),
         "SENKO_RESCORE_BATCH": parse_int(env.get("SENKO_RESCORE_BATCH"), 200),
+        # Job-board sources (媒体連携): secrets at rest, the SSRF allow list seed, politeness and caps.
+        "SENKO_SOURCES_KEY": sources_key or DEVELOPMENT_SOURCES_KEY,
+        "SENKO_SOURCES_ALLOW_LIST": parse_list(env.get("SENKO_SOURCES_ALLOW_LIST"), []),
+        "SENKO_SOURCES_SCHEDULE": parse_list(env.get("SENKO_SOURCES_SCHEDULE"), ["07:30", "11:30", "15:30", "19:30"]),
+        "SENKO_SOURCES_LOOKBACK_DAYS": parse_int(env.get("SENKO_SOURCES_LOOKBACK_DAYS"), 30),
+        "SENKO_SOURCES_TIMEOUT": parse_float(env.get("SENKO_SOURCES_TIMEOUT"), 15.0),
+        "SENKO_SOURCES_MAX_BYTES": parse_int(env.get("SENKO_SOURCES_MAX_BYTES"), 20 * 1024 * 1024),
+        "SENKO_SOURCES_MAX_REDIRECTS": parse_int(env.get("SENKO_SOURCES_MAX_REDIRECTS"), 5),
+        "SENKO_SOURCES_USER_AGENT": env.get("SENKO_SOURCES_USER_AGENT", "Senko/1.0 (job-board sync)"),
+        "SENKO_SOURCES_DISPATCH_INTERVAL": parse_int(env.get("SENKO_SOURCES_DISPATCH_INTERVAL"), 60),
         "SENKO_PASSWORD_MIN": 12,
         "SENKO_PASSWORD_MAX": 1024,
     }

@@ -6,6 +6,7 @@ setting the file does not hold yet, its default (secrets: generated for this mac
 """
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 import string
@@ -25,6 +26,11 @@ def random_secret(length: int = 48) -> str:
     return "".join(secrets.choice(alphabet) for _ in range(length))
 
 
+def fernet_key() -> str:
+    """A key for the job-board secrets (Fernet: 32 random bytes, url-safe base64)."""
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+
+
 # What var/senko.env holds: this machine's secrets, ports and database names. A callable makes the
 # value on first use. Other SENKO_* settings (SENKO_DEMO, SENKO_ADMIN_PASSWORD, tuning) are read
 # from the environment on every run and never written down.
@@ -36,6 +42,8 @@ FILE_SETTINGS: dict[str, str | Callable[[], str]] = {
     "SENKO_DB_USER": "senko",
     "SENKO_DB_PASSWORD": lambda: random_secret(24),
     "SENKO_PREDICT_DB_PASSWORD": lambda: random_secret(24),
+    # Encrypts the passwords and API keys of job-board sources at rest.
+    "SENKO_SOURCES_KEY": fernet_key,
     "SENKO_REDIS_PORT": "6380",
     "SENKO_API_PORT": "9999",
     "SENKO_UI_PORT": "8080",

@@ -57,8 +57,9 @@ def test_predict_uses_its_read_only_account():
 
 
 def test_secrets_have_no_defaults():
-    """The JWT secret and database passwords must come from .env: compose refuses to start without them."""
+    """The JWT secret, the sources key and database passwords must come from .env: compose refuses to start without them."""
     text = (ROOT / "docker-compose.yml").read_text()
-    for var in ("SENKO_JWT_SECRET", "SENKO_DB_PASSWORD", "SENKO_DB_ROOT_PASSWORD", "SENKO_PREDICT_DB_PASSWORD"):
+    for var in ("SENKO_JWT_SECRET", "SENKO_DB_PASSWORD", "SENKO_DB_ROOT_PASSWORD", "SENKO_PREDICT_DB_PASSWORD",
+                "SENKO_SOURCES_KEY"):
         assert f"${{{var}:?" in text
         assert f"${{{var}:-" not in text

@@ -3,6 +3,8 @@ from .applicant import Applicant, ApplicantStatus
 from .event import Event, record_event
 from .ml_model import MlModel
 from .noun import ApplicantNoun
+from .source import Source, SourceAllowList, SourceItem, SourceRun
 from .user import ROLES, User
 
-__all__ = ["Applicant", "ApplicantStatus", "ApplicantNoun", "Event", "MlModel", "ROLES", "User", "record_event"]
+__all__ = ["Applicant", "ApplicantStatus", "ApplicantNoun", "Event", "MlModel", "ROLES", "Source", "SourceAllowList",
+           "SourceItem", "SourceRun", "User", "record_event"]

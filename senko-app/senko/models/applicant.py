@@ -52,6 +52,8 @@ class Applicant(TimestampMixin, db.Model):
         Index("ix_applicants_status", "status"),
         Index("ix_applicants_decision", "decision"),
         Index("ix_applicants_score", "score"),
+        Index("ix_applicants_source", "source"),
+        Index("ix_applicants_email", "email"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -64,6 +66,10 @@ class Applicant(TimestampMixin, db.Model):
     phone: Mapped[str | None] = mapped_column(String(32))
     applied_at: Mapped[date | None] = mapped_column(Date)
     source: Mapped[str | None] = mapped_column(String(100))
+    # The application's id on the job board it came from (with ``source``, the board's name).
+    external_id: Mapped[str | None] = mapped_column(String(200))
+    # Another applicant who looks like the same person (same e-mail, or name + phone): flagged, never merged.
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("applicants.id", ondelete="SET NULL"))
     note: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), nullable=False, default=ApplicantStatus.NO_RESUME.value)
     failure_reason: Mapped[str | None] = mapped_column(String(32))
@@ -205,6 +211,8 @@ class Applicant(TimestampMixin, db.Model):
             "phone": self.phone,
             "applied_at": self.applied_at.isoformat() if self.applied_at else None,
             "source": self.source,
+            "external_id": self.external_id,
+            "possible_duplicate_of": self.duplicate_of_id,
             "note": self.note,
             "status": self.status,
             "failure_reason": self.failure_reason,

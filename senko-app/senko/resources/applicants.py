@@ -32,7 +32,7 @@ def applicant_json(applicant: Applicant, detail: bool = True) -> dict:
 
 
 def list_filters() -> list:
-    """SQL conditions from the ``status``, ``decision`` and ``triage`` query parameters (bad value → 400)."""
+    """SQL conditions from the ``status``, ``decision``, ``triage`` and ``source`` query parameters (bad value → 400)."""
     conditions = []
     status = request.args.get("status")
     if status:
@@ -44,6 +44,9 @@ def list_filters() -> list:
         if decision not in ("OK", "NG", "none"):
             raise ApiError(400, "decision must be OK, NG or none")
         conditions.append(Applicant.decision.is_(None) if decision == "none" else Applicant.decision == decision)
+    source = request.args.get("source")
+    if source:
+        conditions.append(Applicant.source == source[:100])
     triage = request.args.get("triage")
     if triage:
         threshold = setting("SENKO_TRIAGE_THRESHOLD")
@@ -96,7 +99,7 @@ class ApplicantPage(Resource):
         if sort not in SORTS:
             raise ApiError(400, f"sort must be one of {', '.join(SORTS)}")
         conditions = list_filters()
-        filter_key = "&".join(f"{k}={request.args.get(k, '')}" for k in ("status", "decision", "triage"))
+        filter_key = "&".join(f"{k}={request.args.get(k, '')}" for k in ("status", "decision", "triage", "source"))
         filter_key += f"&threshold={setting('SENKO_TRIAGE_THRESHOLD')}"
         total = cached_count(filter_key, lambda: db.session.scalar(
             select(func.count()).select_from(Applicant).where(*conditions)))

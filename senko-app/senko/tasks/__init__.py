@@ -6,7 +6,7 @@ and calls one domain function. Domain code sends tasks by name through ``senko.q
 from celery import Celery, Task
 
 # Importing the task modules registers their tasks (shared_task) with whichever Celery app is current.
-from . import ingest, maintenance, scoring, training  # noqa: F401
+from . import ingest, maintenance, scoring, sources, training  # noqa: F401
 from .schedule import beat_schedule
 
 

@@ -19,6 +19,11 @@ def beat_schedule(config) -> dict:
             "schedule": timedelta(seconds=config["SENKO_RESCORE_INTERVAL"]),
             "options": {"expires": config["SENKO_RESCORE_INTERVAL"]},
         },
+        "dispatch-job-board-sources": {
+            "task": queue.DISPATCH_SOURCES,
+            "schedule": timedelta(seconds=config["SENKO_SOURCES_DISPATCH_INTERVAL"]),
+            "options": {"expires": config["SENKO_SOURCES_DISPATCH_INTERVAL"]},
+        },
         "nightly-retrain": {
             "task": queue.NIGHTLY_RETRAIN,
             "schedule": crontab(hour=config["SENKO_RETRAIN_HOUR"], minute=0),

@@ -4,7 +4,8 @@ import pytest
 from senko.settings import SettingsError, load
 
 GOOD = {"SENKO_ENV": "production", "SENKO_JWT_SECRET": "k" * 16 + "Zq8#x!" + "m" * 20,
-        "SENKO_DATABASE_URL": "mysql+mysqldb://u:p@127.0.0.1/senko"}
+        "SENKO_DATABASE_URL": "mysql+mysqldb://u:p@127.0.0.1/senko",
+        "SENKO_SOURCES_KEY": "c2Vua28tc291cmNlcy1rZXktZm9yLXRlc3RzLTMyYiE="}
 
 
 def test_production_accepts_a_strong_secret():
@@ -19,9 +20,11 @@ def test_production_accepts_a_strong_secret():
     {**GOOD, "SENKO_DEBUG": "1"},
     {k: v for k, v in GOOD.items() if k != "SENKO_DATABASE_URL"},
     {**GOOD, "SENKO_ENV": "prod"},
+    {k: v for k, v in GOOD.items() if k != "SENKO_SOURCES_KEY"},
+    {**GOOD, "SENKO_SOURCES_KEY": "not-a-fernet-key"},
 ])
 def test_production_refuses_unsafe_settings(env):
-    """Missing/short secret, DEBUG on, no database URL or an unknown SENKO_ENV → refuse to start."""
+    """Missing/short secret, DEBUG on, no database URL, an unknown SENKO_ENV, no or a malformed sources key → refuse."""
     with pytest.raises(SettingsError):
         load(env)
 

@@ -95,4 +95,5 @@ class Connector:
         """Called after the applicants of ``page`` are committed (default: nothing to do)."""
 
     def close(self) -> None:
-        """Release connections (default: nothing to do)."""
+        """Release connections (the fetcher's, and whatever a subclass opened)."""
+        self.fetcher.close()

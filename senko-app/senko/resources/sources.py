@@ -1,0 +1,121 @@
+"""Job-board sources over HTTP: admins manage them and the allow list; recruiters may read the list."""
+from typing import Literal
+
+from flask import request
+from flask_jwt_extended import current_user
+from pydantic import Field
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import SourceRun
+from ..sources import runner, service
+from .base import AdminResource, Resource, role_required
+from .schemas import Body, parse
+
+Kind = Literal["json_api", "html_console", "imap"]
+
+
+class SourceFields(Body):
+    settings: dict | None = None
+    schedule: list[str] | None = Field(default=None, max_length=24)
+    enabled: bool | None = None
+    lookback_days: int | None = Field(default=None, ge=1, le=365)
+
+
+class SourceCreate(SourceFields):
+    name: str = Field(min_length=1, max_length=100)
+    kind: Kind
+    settings: dict
+
+
+class SourceUpdate(SourceFields):
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+
+
+class SourceTest(Body):
+    kind: Kind
+    settings: dict
+    name: str | None = None
+
+
+class SourceTestSaved(Body):
+    settings: dict | None = None
+
+
+class AllowListBody(Body):
+    entries: list[str] = Field(max_length=500)
+
+
+class SourceList(Resource):
+    """``GET /sources`` (any user, no secrets) and ``POST /sources`` (admins)."""
+
+    def get(self):
+        return {"sources": [service.to_json(s) for s in service.list_all()]}
+
+    @role_required("admin")
+    def post(self):
+        body = parse(SourceCreate).model_dump(exclude_none=True)
+        source = service.create(body, current_user.id)
+        return {"message": f"Created source {source.name}", "source": service.to_json(source)}, 201
+
+
+class SourceDetail(AdminResource):
+    """``GET/PATCH/DELETE /sources/<id>``."""
+
+    def get(self, source_id: int):
+        return {"source": service.to_json(service.get(source_id))}
+
+    def patch(self, source_id: int):
+        body = parse(SourceUpdate).model_dump(exclude_unset=True)
+        return {"source": service.to_json(service.update(source_id, body))}
+
+    def delete(self, source_id: int):
+        name = service.get(source_id).name
+        service.remove(source_id)
+        return {"message": f"Deleted source {name}; its applicants stay"}
+
+
+class SourceRunNow(AdminResource):
+    """``POST /sources/<id>/run``: fetch now, in the background (202 with the run's id)."""
+
+    def post(self, source_id: int):
+        run = runner.start(source_id, "manual")
+        return {"message": f"Started run {run.id}", "run_id": run.id}, 202
+
+
+class SourceRuns(AdminResource):
+    """``GET /sources/<id>/runs``: the runs of a source, newest first (the last 50)."""
+
+    def get(self, source_id: int):
+        service.get(source_id)
+        runs = db.session.scalars(select(SourceRun).where(SourceRun.source_id == source_id)
+                                  .order_by(SourceRun.id.desc()).limit(50))
+        return {"runs": [run.to_dict() for run in runs]}
+
+
+class SourceTestNew(AdminResource):
+    """``POST /sources/test``: a dry fetch of the first page with unsaved settings; nothing is stored."""
+
+    def post(self):
+        body = parse(SourceTest)
+        plain, secrets = service.split_settings(body.kind, body.settings)
+        return service.test_connection(body.kind, plain, secrets)
+
+
+class SourceTestSavedResource(AdminResource):
+    """``POST /sources/<id>/test``: a dry fetch with the saved settings (or changed ones, secrets kept)."""
+
+    def post(self, source_id: int):
+        body = parse(SourceTestSaved, request.get_json(silent=True) if request.data else {})
+        return service.test_saved(source_id, body.settings)
+
+
+class AllowList(AdminResource):
+    """``GET/PUT /sources/allow-list``: addresses sources may reach although private or loopback."""
+
+    def get(self):
+        return service.allow_list_json()
+
+    def put(self):
+        body = parse(AllowListBody)
+        return service.set_allow_list([e.strip() for e in body.entries if e.strip()], current_user.id)
