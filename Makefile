@@ -43,6 +43,7 @@ bench: deps ## Benchmarks against the running stack (make up first)
 	$(PY) bench/api.py
 	$(PY) bench/ingest.py
 	$(PY) bench/predict.py
+	$(PY) bench/sources.py
 
 deps: apt $(VENV)/.installed
 

@@ -187,6 +187,24 @@ def start_web(stack: Stack) -> None:
     wait_for(lambda: port_open(api) and port_open(ui), "nginx", 30, stack.log / "nginx-error.log")
 
 
+# ---- the demo (SENKO_DEMO=1) --------------------------------------------------------------------
+def demo_board_url(stack: Stack) -> str:
+    """Where the demo job board listens (loopback, SENKO_DEMO_BOARD_PORT, default 9200)."""
+    return f"http://127.0.0.1:{stack.env.get('SENKO_DEMO_BOARD_PORT', '9200')}"
+
+
+def start_demo(stack: Stack) -> dict:
+    """Demo data, a demo job board and a source fetching from it (its first run starts at once)."""
+    board_port = port({"SENKO_DEMO_BOARD_PORT": stack.env.get("SENKO_DEMO_BOARD_PORT", "9200")}, "SENKO_DEMO_BOARD_PORT")
+    stack.require_port_free("jobboard", board_port)
+    stack.spawn("jobboard", [stack.bin("flask"), "demo", "board", "--port", str(board_port)], cwd=APP_DIR)
+    wait_for(lambda: port_open(board_port), "demo job board", 30, stack.log / "jobboard.log",
+             alive=lambda: stack.pid("jobboard") is not None)
+    loaded = stack.flask("demo", "load", "--if-empty", capture=True).stdout
+    source = stack.flask("demo", "source", "--url", demo_board_url(stack), capture=True).stdout
+    return {"demo": loaded.strip(), "source": source.strip()}
+
+
 # ---- the order ----------------------------------------------------------------------------------
 class Step(NamedTuple):
     """One entry of the start order."""
@@ -207,4 +225,6 @@ START_ORDER: tuple[Step, ...] = (
     Step("uwsgi", start_app),
     Step("nginx", start_web),
 )
-STOP_ORDER: tuple[str, ...] = tuple(step.name for step in reversed(START_ORDER) if step.runs)
+# With SENKO_DEMO=1, after START_ORDER: the demo data, the demo job board (a process) and its source.
+DEMO_STEP = Step("jobboard", start_demo)
+STOP_ORDER: tuple[str, ...] = (DEMO_STEP.name, *(step.name for step in reversed(START_ORDER) if step.runs))

@@ -112,7 +112,7 @@ class Stack:
         """Start everything in ``START_ORDER`` (idempotent); returns what each step reported."""
         report = {step.name: step.start(self) for step in services.START_ORDER}
         if self.env.get("SENKO_DEMO") == "1":
-            self.flask("demo", "load", "--if-empty")
+            report[services.DEMO_STEP.name] = services.DEMO_STEP.start(self)
         return report
 
     def down(self) -> list[str]:

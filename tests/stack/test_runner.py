@@ -111,12 +111,12 @@ def test_compose_init_script_runs_the_same_sql(tmp_path):
 
 
 def test_start_order_has_every_service_once():
-    """START_ORDER names each service once, boot after the database and Redis; SERVICES is it reversed."""
+    """START_ORDER names each service once, boot after the database and Redis; SERVICES is it reversed (demo board first)."""
     names = [step.name for step in START_ORDER]
     assert len(names) == len(set(names))
     assert names == ["mariadb", "redis", "boot", "predict", "worker", "beat", "uwsgi", "nginx"]
     stop_order = Stack.SERVICES
-    assert stop_order == tuple(name for name in reversed(names) if name != "boot")
+    assert stop_order == ("jobboard", *(name for name in reversed(names) if name != "boot"))
     assert all(callable(step.start) for step in START_ORDER)
 
 

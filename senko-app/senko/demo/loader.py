@@ -1,5 +1,6 @@
-"""Loading the demo data set: generated applicants with résumés, past decisions and a first model."""
+"""Loading the demo data set: generated applicants with résumés, past decisions, a first model, a job-board source."""
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 
@@ -7,6 +8,8 @@ from .. import applicants
 from ..extensions import db
 from ..ingest import pipeline
 from ..models import Applicant, MlModel, User
+from ..sources import runner
+from ..sources import service as sources_service
 from ..training import registry
 from .resumes import make_profile, resume_pdf
 
@@ -47,3 +50,26 @@ def train_first_model() -> MlModel:
     """Train a model on the demo decisions and activate it."""
     model = registry.train(None, first_admin_id())
     return registry.activate(model)
+
+
+DEMO_SOURCE = "デモ求人ボード"
+DEMO_FIELDS = {"external_id": "id", "name": "applicant.name", "furigana": "applicant.kana", "email": "contact.email",
+               "phone": "contact.phone", "applied_at": "applied_at", "resume_url": "resume_url"}
+
+
+def create_demo_source(board_url: str, api_key: str = "demo-key") -> tuple[int, int | None]:
+    """Point a json_api source at the demo job board (allowing its loopback address) and start a first run.
+
+    Returns (source id, run id); an existing demo source is only run again.
+    """
+    parts = urlsplit(board_url)
+    entry = f"{parts.hostname}:{parts.port}"
+    current = sources_service.allow_list_json()["entries"]
+    if entry not in current:
+        sources_service.set_allow_list([*current, entry], first_admin_id())
+    existing = next((s for s in sources_service.list_all() if s.name == DEMO_SOURCE), None)
+    if existing is None:
+        settings = {"url": f"{board_url.rstrip('/')}/api/applications", "api_key": api_key, "items_path": "applications",
+                    "next_cursor_path": "next_cursor", "cursor_param": "cursor", "fields": DEMO_FIELDS}
+        existing = sources_service.create({"name": DEMO_SOURCE, "kind": "json_api", "settings": settings}, first_admin_id())
+    return existing.id, runner.start(existing.id, "manual").id

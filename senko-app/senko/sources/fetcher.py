@@ -24,8 +24,8 @@ from datetime import UTC, datetime
 
 import httpx
 
-from senko.sources.connectors.base import ConnectorError
-from senko.sources.guard import AllowList, GuardedTransport, Resolver
+from senko.sources.base import ConnectorError
+from senko.sources.guard import AllowList, GuardedTransport, Resolver, checked_addresses, system_resolver
 
 __all__ = ["AllowList", "Fetcher", "Response", "safe_url"]
 
@@ -84,7 +84,8 @@ class Fetcher:
         self.allow_list = allow_list if isinstance(allow_list, AllowList) else AllowList.parse(allow_list)
         self.timeout, self.max_bytes, self.max_redirects = timeout, max_bytes, max_redirects
         self.delay_seconds, self.max_retry_after, self.sleep = delay_seconds, max_retry_after, sleep
-        self.transport = GuardedTransport(self.allow_list, resolver, ssl_context)
+        self.resolver = resolver or system_resolver
+        self.transport = GuardedTransport(self.allow_list, self.resolver, ssl_context)
         self._client = httpx.Client(transport=self.transport, timeout=httpx.Timeout(timeout), trust_env=False,
                                     follow_redirects=False,
                                     headers={"User-Agent": user_agent, "Accept-Encoding": "identity"})
@@ -98,6 +99,11 @@ class Fetcher:
     def post(self, url: str, data: dict | None = None, headers: dict | None = None) -> Response:
         """POST a form to ``url`` (redirects followed, 301/302/303 continue as GET like a browser)."""
         return self._request("POST", url, data=data, headers=headers)
+
+    def checked_address(self, host: str, port: int) -> str:
+        """The address a connector that opens its own socket (IMAP) must connect to: the host resolved once and
+        every address checked by the SSRF rules and the allow list (ConnectorError ``refused`` / ``unreachable``)."""
+        return checked_addresses(host, port, self.allow_list, self.resolver)[0]
 
     def close(self) -> None:
         """Close the session and its connections."""

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import httpcore
 import httpx
 
-from senko.sources.connectors.base import ConnectorError
+from senko.sources.base import ConnectorError
 
 # resolver(host, port) -> the host's addresses, as strings.
 Resolver = Callable[[str, int], list[str]]

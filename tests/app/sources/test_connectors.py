@@ -3,7 +3,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from senko.sources.connectors.base import ConnectorError
+from senko.sources.base import ConnectorError
 from senko.sources.connectors.common import parse_date
 from senko.sources.connectors.html_console import HtmlConsoleConnector
 from senko.sources.connectors.json_api import JsonApiConnector

@@ -1,7 +1,7 @@
 """The fetcher: SSRF refusals (addresses, redirects, DNS, rebinding), the allow list, size cap, retries, politeness."""
 import pytest
 
-from senko.sources.connectors.base import ConnectorError
+from senko.sources.base import ConnectorError
 from senko.sources.fetcher import AllowList, Fetcher
 from senko.sources.guard import blocked_kind
 

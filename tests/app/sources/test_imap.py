@@ -6,8 +6,7 @@ import pytest
 
 from senko.demo.mails import message_id_of, notification_mail, phone_of, representable
 from senko.demo.resumes import make_profile, resume_pdf
-from senko.sources.connectors import ssrf
-from senko.sources.connectors.base import ConnectorError
+from senko.sources.base import ConnectorError
 from senko.sources.connectors.imap import ImapConnector
 from senko.sources.connectors.mailparse import mailbox_name
 from senko.sources.fetcher import Fetcher
@@ -208,14 +207,14 @@ def test_nothing_listening_is_unreachable():
 
 
 @pytest.mark.parametrize("address", ["10.0.0.7", "192.168.1.20", "169.254.169.254", "127.0.0.1", "::ffff:10.0.0.7", "fd00::1"])
-def test_a_host_resolving_to_a_private_address_is_refused_before_connecting(monkeypatch, fetcher, address):
+def test_a_host_resolving_to_a_private_address_is_refused_before_connecting(monkeypatch, address):
     """SSRF guard: a non-public address without an allow-list entry is refused, and no socket is opened."""
     connections = []
-    monkeypatch.setattr(ssrf, "resolve", lambda host, port: [address])
     monkeypatch.setattr(socket, "create_connection", lambda *args, **kwargs: connections.append(args))
-    reader = ImapConnector({"host": "mail.board.example", "username": "x"}, {"password": "y"}, fetcher, None)
-    with pytest.raises(ConnectorError) as caught:
-        list(reader.pages(None))
+    with Fetcher(resolver=lambda host, port: [address]) as fake_dns:
+        reader = ImapConnector({"host": "mail.board.example", "username": "x"}, {"password": "y"}, fake_dns, None)
+        with pytest.raises(ConnectorError) as caught:
+            list(reader.pages(None))
     assert caught.value.reason == "refused" and address in caught.value.message
     assert connections == []
 

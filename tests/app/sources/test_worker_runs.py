@@ -58,3 +58,29 @@ def test_beat_dispatch_starts_a_new_source_once_per_window(app, client, admin, j
             source_runner.execute(run_id)
         assert len(first) == 1 and source_runner.dispatch_due() == []
     assert (queue.RUN_SOURCE, (first[0],)) in sent
+
+
+def test_an_imap_source_through_the_runner_takes_each_mail_once(app, client, admin, imap_server, monkeypatch):
+    """A mailbox source: 3 notification mails → 3 applicants with résumés; marked seen, so a re-run takes none."""
+    from senko import queue
+    from senko.demo.mails import notification_mail
+    from senko.demo.resumes import make_profile
+    from senko.sources import runner
+
+    monkeypatch.setattr(queue, "send", lambda name, *args, **options: "not-sent")
+    imap_server.clear()
+    imap_server.append(*(notification_mail(make_profile(i), serial=i) for i in range(3)))
+    client.put("/sources/allow-list", headers=admin["headers"], json={"entries": [f"127.0.0.1:{imap_server.port}"]})
+    settings = {"host": "127.0.0.1", "port": imap_server.port, "username": imap_server.user,
+                "password": imap_server.password, "verify_tls": False}
+    response = client.post("/sources", headers=admin["headers"], json={"name": "応募通知メール", "kind": "imap", "settings": settings})
+    assert response.status_code == 201, response.get_json()
+    source_id = response.get_json()["source"]["id"]
+    reports = []
+    for _ in range(2):
+        with app.app_context():
+            run_id = runner.start_inline(source_id).id
+            reports.append(runner.execute(run_id))
+    assert [(r["status"], r["new"]) for r in reports] == [("ok", 3), ("ok", 0)]
+    listed = client.get("/applicant/100/1?source=応募通知メール", headers=admin["headers"]).get_json()["applicants"]
+    assert len(listed) == 3 and all(a["resume"] for a in listed)

@@ -1,5 +1,5 @@
 """The connectors, one small class per kind of board, all behind ``base.Connector``."""
-from .base import Connector, ConnectorError, Item, Page
+from ..base import Connector, ConnectorError, Item, Page
 from .html_console import HtmlConsoleConnector
 from .imap import ImapConnector
 from .json_api import JsonApiConnector

@@ -3,7 +3,7 @@ import re
 from datetime import UTC, date, datetime
 from urllib.parse import unquote, urlsplit
 
-from .base import ConnectorError
+from ..base import ConnectorError
 
 MISSING = object()
 # 2026-11-29, 2026/11/29, 2026.11.29, 2026年11月29日, each optionally followed by a time (10:30 or 10:30:15).

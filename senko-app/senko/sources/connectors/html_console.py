@@ -27,7 +27,7 @@ from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 
-from .base import Connector, ConnectorError, Item, Page
+from ..base import Connector, ConnectorError, Item, Page
 from .common import Unreadable, check_delay, check_status, check_url, download_resume, parse_date, plain_text
 
 REQUIRED_SELECTORS = ("row_link", "external_id", "name")
@@ -113,10 +113,6 @@ class HtmlConsoleConnector(Connector):
                 return
             yield Page(items, cursor=str(number + 1))
             number += 1
-
-    def close(self) -> None:
-        """Close the fetcher's session and connections."""
-        self.fetcher.close()
 
     def _login(self) -> None:
         """Fill in and post the login form; ConnectorError("auth") when the console does not let us in."""

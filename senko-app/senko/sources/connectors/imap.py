@@ -15,9 +15,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 
-from senko.sources.connectors.base import Connector, ConnectorError, Item, Page
-from senko.sources.connectors.mailparse import DEFAULT_PATTERNS, compile_patterns, mailbox_name, read_mail
-from senko.sources.connectors.ssrf import check_address
+from ..base import Connector, ConnectorError, Item, Page
+from .mailparse import DEFAULT_PATTERNS, compile_patterns, mailbox_name, read_mail
 
 DEFAULTS = {"port": None, "folder": "INBOX", "tls": True, "verify_tls": True, "move_to": "", "batch_size": 20,
             "timeout": 30.0}
@@ -155,6 +154,8 @@ class ImapConnector(Connector):
         uids = uid_set(page.receipt)
         with self.errors():
             conn = self.connection()
+            if page.cursor and page.cursor.split(":")[0] != self.uidvalidity:  # reconnected to a recreated folder
+                raise ConnectorError("bad_response", "the folder was recreated meanwhile (its UIDVALIDITY changed)")
             self.ok(conn.uid("STORE", uids, "+FLAGS.SILENT", r"(\Seen)"), "marking the mails seen")
             if self.settings["move_to"]:
                 self.move(conn, uids, mailbox_name(self.settings["move_to"], self.delimiter))
@@ -169,13 +170,14 @@ class ImapConnector(Connector):
         self.ok(conn.uid("EXPUNGE", uids) if "UIDPLUS" in self.capabilities else conn.expunge(), "expunging")
 
     def close(self) -> None:
-        """Log out (quietly: the connection may already be gone)."""
+        """Log out (quietly: the connection may already be gone) and close the fetcher."""
         conn, self.conn = self.conn, None
         if conn is not None:
             try:
                 conn.logout()
             except (imaplib.IMAP4.error, OSError):
                 pass
+        super().close()
 
     # ---- the connection --------------------------------------------------------------------------
     def connection(self) -> imaplib.IMAP4:
@@ -189,7 +191,7 @@ class ImapConnector(Connector):
         settings = self.settings
         host, tls = str(settings["host"]).strip(), bool(settings["tls"])
         port = int(settings["port"] or (993 if tls else 143))
-        address = check_address(host, port, getattr(self.fetcher, "allow_list", None))
+        address = self.fetcher.checked_address(host, port)
         timeout = float(settings["timeout"])
         if tls:
             context = ssl.create_default_context()

@@ -30,7 +30,7 @@ or after a page whose applications are all older than the look-back.
 from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
-from .base import Connector, ConnectorError, Item, Page
+from ..base import Connector, ConnectorError, Item, Page
 from .common import MISSING, Unreadable, check_delay, check_status, check_url, dig, download_resume, parse_date, plain_text, same_origin
 
 FIELDS = ("external_id", "name", "furigana", "email", "phone", "applied_at", "resume_url")
@@ -89,10 +89,6 @@ class JsonApiConnector(Connector):
         except ValueError:
             raise ConnectorError("settings", f"{cursor!r} is not a page number") from None
         yield from self._numbered_pages(number)
-
-    def close(self) -> None:
-        """Close the fetcher's session and connections."""
-        self.fetcher.close()
 
     def _cursor_pages(self, position: str | None):
         seen = set()

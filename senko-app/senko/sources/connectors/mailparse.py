@@ -15,7 +15,7 @@ from email import policy
 from email.header import decode_header, make_header
 from email.message import Message
 
-from senko.sources.connectors.base import Item
+from ..base import Item
 
 # Defaults suited to a typical Japanese notification mail; each is a Python regex with one group.
 # "external_id" is empty by default: the mail's Message-ID is the id.
