@@ -12,7 +12,9 @@ Everything it created (source, applicants, allow-list entry) is removed at the e
     .venv/bin/python bench/sources.py [--applications 2000] [--page-size 20]
 """
 import argparse
+import logging
 import time
+from datetime import timedelta
 
 import common
 
@@ -33,7 +35,9 @@ def main() -> None:
     from senko.models import Applicant, SourceRun
     from senko.sources import runner, service
 
-    applications = make_applications(args.applications, seed=4242)
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # the board's access log
+    # 15 minutes apart: all within the 30-day look-back.
+    applications = make_applications(args.applications, seed=4242, step=timedelta(minutes=15))
     for application in applications:
         application["resume"] = False  # time the fetch and the commits, not the résumé pipeline
     server = serve(create_board(applications, page_size=args.page_size))

@@ -21,6 +21,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["RESTFUL_JSON"] = {"ensure_ascii": False}
     app.json.ensure_ascii = False
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per job-board request is noise
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS))

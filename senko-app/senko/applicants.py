@@ -170,20 +170,27 @@ def remove(applicant_id: int) -> None:
     release_resume(sha256)
 
 
-def find_possible_duplicate(applicant: Applicant) -> int | None:
-    """The oldest other applicant who looks like the same person (same e-mail, or same name and phone), or None.
+def flag_possible_duplicates(new: list[Applicant]) -> None:
+    """Set ``duplicate_of_id`` of each (flushed) applicant to the oldest earlier one that looks like the same person:
+    same e-mail, or same name and phone. Senko flags such pairs for a person to look at; it never merges them.
 
-    Senko flags such pairs (``duplicate_of_id``) for a person to look at; it never merges them.
+    Two queries for the whole list, whatever its length (importers call this once per page).
     """
-    conditions = []
-    if applicant.email:
-        # The column's collation (utf8mb4_unicode_520_ci) compares case-insensitively, and uses its index.
-        conditions.append(Applicant.email == applicant.email)
-    if applicant.name and applicant.phone:
-        conditions.append((Applicant.name == applicant.name) & (Applicant.phone == applicant.phone))
-    if not conditions:
-        return None
-    query = select(Applicant.id).where(or_(*conditions)).order_by(Applicant.id).limit(1)
-    if applicant.id is not None:
-        query = query.where(Applicant.id != applicant.id)
-    return db.session.scalar(query)
+    emails = {a.email.lower() for a in new if a.email}
+    names = {a.name for a in new if a.name and a.phone}
+    if not emails and not names:
+        return
+    # The column's collation (utf8mb4_unicode_520_ci) compares case-insensitively, and uses its index.
+    rows = db.session.execute(select(Applicant.id, Applicant.email, Applicant.name, Applicant.phone)
+                              .where(or_(Applicant.email.in_(emails), Applicant.name.in_(names)))
+                              .order_by(Applicant.id)).all()
+    by_email, by_name_phone = {}, {}
+    for row in rows:
+        if row.email:
+            by_email.setdefault(row.email.lower(), []).append(row.id)
+        if row.name and row.phone:
+            by_name_phone.setdefault((row.name, row.phone), []).append(row.id)
+    for applicant in new:
+        candidates = by_email.get((applicant.email or "").lower(), []) + by_name_phone.get((applicant.name, applicant.phone), [])
+        others = [other for other in candidates if other < applicant.id]  # flag the later of a pair, never both
+        applicant.duplicate_of_id = min(others) if others else None

@@ -76,7 +76,8 @@ def test_admin_adds_a_source_tests_runs_it_and_filters_applicants(browser, live,
     wait.until(EC.visibility_of_element_located((By.ID, "sources-view")))
     assert not browser.find_element(By.ID, "applicants-view").is_displayed()
 
-    # The board listens on loopback: only an allow-list entry lets Senko reach it.
+    # The board listens on loopback: only an allow-list entry lets Senko reach it. Type once the stored list is shown.
+    wait_text(browser, wait, "allow-list-meta", "まだ変更されていません")
     type_into(browser.find_element(By.ID, "allow-list-entries"), f"127.0.0.1:{job_board.port}")
     browser.find_element(By.ID, "allow-list-save").click()
     wait_text(browser, wait, "allow-list-message", "保存しました")

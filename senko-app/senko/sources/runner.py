@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from .. import applicants, queue
-from ..exceptions import Conflict, SenkoError
+from ..exceptions import Conflict, Invalid, SenkoError
 from ..extensions import db, redis_store
 from ..models import Applicant, Source, SourceItem, SourceRun, record_event
 from ..models.mixins import utcnow
@@ -27,6 +27,7 @@ REASONS_JA = {"auth": "認証エラー", "unreachable": "接続できません",
               "too_large": "応答が大きすぎます", "timeout": "タイムアウト", "bad_response": "応答を読み取れません",
               "settings": "設定エラー"}
 APPLICANT_FIELDS = ("name", "furigana", "email", "phone", "applied_at")
+FIELD_LIMITS = {"name": 100, "furigana": 100, "email": 254, "phone": 32}
 
 
 def running_run(source_id: int) -> SourceRun | None:
@@ -121,30 +122,31 @@ def _import_page(run: SourceRun, source: Source, connector: Connector, page: Pag
     known = set(db.session.scalars(select(SourceItem.external_id).where(
         SourceItem.source_id == source.id, SourceItem.external_id.in_(ids)))) if ids else set()
     created, fresh, stale = [], 0, 0
-    for item in page.items:
-        run.seen += 1
-        if item.error or not item.external_id:
-            _item_error(run, item.external_id, item.error or "The application has no id on the board")
-            continue
-        if item.external_id in known:
-            run.duplicates += 1
-            stale += 1
-            continue
-        if item.applied_on and item.applied_on < since:
-            stale += 1
-            continue  # older than the look-back: neither new nor an error
-        fresh += 1
-        try:
-            with db.session.begin_nested():
-                applicant = _add_applicant(source, item)
-                db.session.add(SourceItem(source_id=source.id, external_id=item.external_id, applicant_id=applicant.id,
-                                          run_id=run.id))
-        except SenkoError as exc:
-            _item_error(run, item.external_id, exc.message)
-            continue
-        known.add(item.external_id)
-        created.append(applicant)
-        run.new += 1
+    with db.session.no_autoflush:  # one flush for the page, not one per application
+        for item in page.items:
+            run.seen += 1
+            if item.error or not item.external_id:
+                _item_error(run, item.external_id, item.error or "The application has no id on the board")
+                continue
+            if item.external_id in known:
+                run.duplicates += 1
+                stale += 1
+                continue
+            if item.applied_on and item.applied_on < since:
+                stale += 1
+                continue  # older than the look-back: neither new nor an error
+            fresh += 1
+            try:
+                created.append((item.external_id, _add_applicant(source, item)))
+            except SenkoError as exc:  # checked before anything was added to the session
+                _item_error(run, item.external_id, exc.message)
+                continue
+            known.add(item.external_id)
+            run.new += 1
+    db.session.flush()
+    applicants.flag_possible_duplicates([applicant for _, applicant in created])
+    db.session.add_all(SourceItem(source_id=source.id, external_id=external_id, applicant_id=applicant.id, run_id=run.id)
+                       for external_id, applicant in created)
     run.cursor = page.cursor
     if connector.incremental and page.cursor:
         source.cursor = page.cursor
@@ -153,25 +155,30 @@ def _import_page(run: SourceRun, source: Source, connector: Connector, page: Pag
     except IntegrityError as exc:  # another process imported the same application meanwhile
         db.session.rollback()
         raise ConnectorError("bad_response", "The same application was imported twice at once; run again") from exc
-    applicants.queue_processing([a.id for a in created if a.resume_sha256])
+    applicants.queue_processing([applicant.id for _, applicant in created if applicant.resume_sha256])
     connector.acknowledge(page)
     return fresh == 0 and stale > 0
 
 
 def _add_applicant(source: Source, item: Item) -> Applicant:
-    fields = {key: item.fields[key] for key in APPLICANT_FIELDS if item.fields.get(key) not in (None, "")}
+    """The applicant of a fetched application, added to the session (``Invalid`` when a field cannot be stored)."""
+    fields = {}
+    for key in APPLICANT_FIELDS[:-1]:
+        value = item.fields.get(key)
+        if value not in (None, ""):
+            value = " ".join(str(value).split())
+            if len(value) > FIELD_LIMITS[key]:
+                if key not in ("name", "furigana"):
+                    raise Invalid(f"{key} is longer than {FIELD_LIMITS[key]} characters")
+                value = value[:FIELD_LIMITS[key]]
+            fields[key] = value
     if item.applied_on:
         fields["applied_at"] = item.applied_on  # a date (the board's own day), whatever the board sent
     fields.setdefault("name", f"{source.name} {item.external_id}"[:100])
-    fields = {k: (v[:100] if isinstance(v, str) and k in ("name", "furigana") else v) for k, v in fields.items()}
     fields.update(source=source.name, external_id=item.external_id)
     if item.resume is not None:
-        applicant = applicants.add_with_resume(fields, item.resume, item.resume_filename or f"{item.external_id}.pdf")
-    else:
-        applicant = applicants.add(fields)
-    db.session.flush()
-    applicant.duplicate_of_id = applicants.find_possible_duplicate(applicant)
-    return applicant
+        return applicants.add_with_resume(fields, item.resume, item.resume_filename or f"{item.external_id}.pdf")
+    return applicants.add(fields)
 
 
 def _item_error(run: SourceRun, external_id: str | None, message: str) -> None:

@@ -137,14 +137,15 @@ def test_a_wrong_api_key_is_a_failed_run_with_a_clear_reason(app, client, admin,
 
 
 def test_bad_items_are_recorded_and_the_rest_imported(app, client, admin, allow_board):
-    """An item without an id and one whose résumé is not a PDF are errors of the run (partial); the others come in."""
+    """No id, a résumé that is not a PDF, a phone too long to store: errors of the run (partial); the others come in."""
     board = allow_board.app.board
     board.applications[3]["resume"] = "broken"
     board.applications[7]["external_id"] = None
+    board.applications[9]["phone"] = "0" * 40
     source_id = json_source(client, admin, allow_board)
     result = run(app, source_id)
-    assert (result["status"], result["new"], result["errors"]) == ("partial", 23, 2)
-    assert len(result["item_errors"]) == 2 and all(e["message"] for e in result["item_errors"])
+    assert (result["status"], result["new"], result["errors"]) == ("partial", 22, 3)
+    assert len(result["item_errors"]) == 3 and any("phone" in e["message"] for e in result["item_errors"])
 
 
 def test_the_same_person_from_two_boards_is_flagged_not_merged(app, client, admin, allow_board):
