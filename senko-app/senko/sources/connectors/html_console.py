@@ -11,10 +11,12 @@ Settings:
   (default ``page``) counted from ``first_page`` (default 1).
 - ``selectors``: CSS selectors, each for the first matching element of a page; append ``@name`` to
   read an attribute instead of the text (``tr.applicant@data-id``):
+
   - ``row_link`` (required): on the list page, every applicant's link to the detail page (its ``href``);
   - on the detail page: ``external_id`` (required, the console's applicant number), ``name``
     (required), ``furigana``, ``email``, ``phone``, ``applied_at`` (``2026/11/29``, ISO,
     ``2026年11月29日``) and ``resume_link`` (the ``href`` of the résumé download).
+
   A selector that matches nothing makes that application an error (the markup has probably changed);
   a matching but empty element is an empty field; a missing ``resume_link`` means no résumé.
 - ``delay_seconds``: pause between requests (politeness; applied by the fetcher).

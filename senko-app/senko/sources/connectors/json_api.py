@@ -8,10 +8,12 @@ Settings (the names are part of Senko's API):
 - ``items_path``: dotted path of the list of applications in the answer, e.g. ``applications`` or
   ``data.items``.
 - Paging, one of:
+
   - cursor boards: ``cursor_param`` (the query parameter that takes the cursor, e.g. ``cursor``) and
     ``next_cursor_path`` (dotted path of the next cursor in the answer, default ``next_cursor``);
   - page-numbered boards: ``page_param`` (e.g. ``page``), pages counted from ``first_page``
     (default 1), newest first.
+
 - ``fields``: Senko's names → dotted paths in one application: ``external_id`` (default ``id``),
   ``name``, ``furigana``, ``email``, ``phone``, ``applied_at``, ``resume_url`` (each defaults to its
   own name). ``applied_at`` may be an ISO date or datetime, ``2026/11/29`` (with an optional time),
