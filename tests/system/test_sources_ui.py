@@ -95,10 +95,17 @@ def test_admin_adds_a_source_tests_runs_it_and_filters_applicants(browser, live,
                            "phone": "contact.phone"}}
     type_into(browser.find_element(By.ID, "source-settings"), json.dumps(settings))
 
+    # The API's refusal shows in the form.
+    type_into(browser.find_element(By.ID, "source-schedule"), "7時半")
+    browser.find_element(By.ID, "source-save").click()
+    wait.until(lambda d: d.find_element(By.ID, "source-error").text)
+    type_into(browser.find_element(By.ID, "source-schedule"), "07:30,11:30,15:30,19:30")
+
     browser.find_element(By.ID, "source-test").click()
     wait_text(browser, wait, "source-test-result", "接続できました")
     wait_text(browser, wait, "source-test-items", "JB-00001")
     assert browser.find_element(By.ID, "source-error").text == ""
+    browser.save_screenshot(str(stack.log / "ui-source-form.png"))
 
     browser.find_element(By.ID, "source-save").click()
     wait_text(browser, wait, "sources-message", "保存しました")
@@ -119,6 +126,16 @@ def test_admin_adds_a_source_tests_runs_it_and_filters_applicants(browser, live,
     assert f"新規 {run['new']}" in wait.until(lambda d: source_row(d, SOURCE).text)
     browser.save_screenshot(str(stack.log / "ui-sources.png"))
 
+    # Editing shows no secret (an empty api_key keeps the stored one); pausing the source clears its next run.
+    click_in_row(wait, SOURCE, "button.edit")
+    wait.until(EC.visibility_of_element_located((By.ID, "source-form")))
+    shown = browser.find_element(By.ID, "source-settings").get_attribute("value")
+    assert '"api_key": ""' in shown and "demo-key" not in shown and "applicant.kana" in shown
+    assert "api_key" in browser.find_element(By.ID, "source-secrets-saved").text
+    browser.find_element(By.ID, "source-enabled").click()
+    browser.find_element(By.ID, "source-save").click()
+    wait.until(lambda d: "停止中" in source_row(d, SOURCE).text)
+
     browser.find_element(By.ID, "nav-applicants").click()
     wait.until(EC.visibility_of_element_located((By.ID, "applicants-view")))
     wait_text(browser, wait, "total", f"{run['new'] + 1} 名")
@@ -131,6 +148,14 @@ def test_admin_adds_a_source_tests_runs_it_and_filters_applicants(browser, live,
     sources = wait.until(lambda d: [td.text for td in d.find_elements(By.CSS_SELECTOR, "#applicants tbody td.source")])
     assert set(sources) == {SOURCE}
     assert "手入力 花子" not in wait.until(lambda d: d.find_element(By.ID, "applicants").text)
+
+    # Deleting the source (after a confirm) keeps its applicants.
+    browser.find_element(By.ID, "nav-sources").click()
+    click_in_row(wait, SOURCE, "button.delete")
+    wait.until(EC.alert_is_present()).accept()
+    wait.until(EC.visibility_of_element_located((By.ID, "sources-empty")))
+    browser.find_element(By.ID, "nav-applicants").click()
+    wait_text(browser, wait, "total", f"{run['new']} 名")
 
 
 def test_recruiter_sees_the_source_column_and_filter_but_not_the_page(browser, live, stack, users, admin, make_applicant):
@@ -159,3 +184,24 @@ def test_recruiter_sees_the_source_column_and_filter_but_not_the_page(browser, l
     other.send_keys("紹介\n")
     wait.until(lambda d: "紹介 次郎" in d.find_element(By.ID, "applicants").text and
                "媒体 一郎" not in d.find_element(By.ID, "applicants").text)
+
+
+def test_a_failed_run_pops_up_in_red_and_shows_in_the_history(browser, live, stack, worker, users, admin, job_board):
+    """A wrong API key: the run fails, a red popup says why (認証エラー), the history shows 失敗 with the reason."""
+    allowed = users.client.put("/sources/allow-list", headers=admin["headers"], json={"entries": [f"127.0.0.1:{job_board.port}"]})
+    assert allowed.status_code == 200, allowed.get_json()
+    created = users.client.post("/sources", headers=admin["headers"], json={
+        "name": "doda", "kind": "json_api", "settings": {"url": f"{job_board.url}/api/applications", "api_key": "wrong-key",
+                                                         "items_path": "applications", "cursor_param": "cursor"}})
+    assert created.status_code == 201, created.get_json()
+    wait = waiter(browser)
+    log_in(browser, wait, f"http://127.0.0.1:{stack.env['SENKO_UI_PORT']}/?api={live}#sources", "admin@example.com",
+           users.ADMIN_PASSWORD)
+    wait.until(EC.visibility_of_element_located((By.ID, "sources-view")))
+
+    click_in_row(wait, "doda", "button.run")
+    wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "#toasts .toast.failed"), "doda の取り込みに失敗しました (認証エラー)"))
+    wait.until(lambda d: (newest_run(d) or {}).get("status") == "failed")
+    assert "失敗" in browser.find_element(By.ID, "source-runs").text
+    assert browser.find_element(By.CSS_SELECTOR, "#source-runs tbody tr td:last-child").text  # the reason, in words
+    assert "失敗" in wait.until(lambda d: source_row(d, "doda").text)
