@@ -104,8 +104,7 @@ async function testSource() {
   try {
     const editing = formState.editing;
     const result = editing ? await api(`/sources/${editing.id}/test`, { method: "POST", json: { settings: formSettings() } })
-                           : await api("/sources/test", { method: "POST", json: { kind: $("source-kind").value, settings: formSettings(),
-                                                                                  name: $("source-name").value.trim() || undefined } });
+                           : await api("/sources/test", { method: "POST", json: { kind: $("source-kind").value, settings: formSettings() } });
     showTestResult(result);
   } catch (error) { clearTestResult(); $("source-error").textContent = error.message; }
   finally { $("source-test").disabled = false; }

@@ -17,6 +17,8 @@ depends_on = None
 
 TIMESTAMP = sa.DateTime().with_variant(mysql.DATETIME(fsp=6), 'mariadb').with_variant(mysql.DATETIME(fsp=6), 'mysql')
 TABLE = {'mysql_charset': 'utf8mb4', 'mysql_collate': 'utf8mb4_unicode_520_ci'}
+# Board ids compare byte for byte ("abc" and "ABC" are two applications).
+EXTERNAL_ID = sa.String(length=200).with_variant(mysql.VARCHAR(200, charset='utf8mb4', collation='utf8mb4_bin'), 'mysql', 'mariadb')
 
 
 def upgrade():
@@ -57,7 +59,7 @@ def upgrade():
     op.create_index(op.f('ix_source_runs_source_id'), 'source_runs', ['source_id'], unique=False)
     op.create_table('source_items',
     sa.Column('source_id', sa.Integer(), nullable=False),
-    sa.Column('external_id', sa.String(length=200), nullable=False),
+    sa.Column('external_id', EXTERNAL_ID, nullable=False),
     sa.Column('applicant_id', sa.Integer(), nullable=True),
     sa.Column('run_id', sa.Integer(), nullable=True),
     sa.Column('fetched_at', TIMESTAMP, nullable=False),
@@ -75,7 +77,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['updated_by_id'], ['users.id'], ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id'),
     **TABLE)
-    op.add_column('applicants', sa.Column('external_id', sa.String(length=200), nullable=True))
+    op.add_column('applicants', sa.Column('external_id', EXTERNAL_ID, nullable=True))
     op.add_column('applicants', sa.Column('duplicate_of_id', sa.Integer(), nullable=True))
     op.create_foreign_key('fk_applicants_duplicate_of_id', 'applicants', 'applicants', ['duplicate_of_id'], ['id'],
                           ondelete='SET NULL')

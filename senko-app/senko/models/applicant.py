@@ -14,6 +14,7 @@ from ..exceptions import IllegalTransition
 from ..extensions import db
 from .event import record_event
 from .mixins import Timestamp, TimestampMixin, isoformat, utcnow
+from .source import ExternalId
 
 
 class ApplicantStatus(StrEnum):
@@ -67,7 +68,7 @@ class Applicant(TimestampMixin, db.Model):
     applied_at: Mapped[date | None] = mapped_column(Date)
     source: Mapped[str | None] = mapped_column(String(100))
     # The application's id on the job board it came from (with ``source``, the board's name).
-    external_id: Mapped[str | None] = mapped_column(String(200))
+    external_id: Mapped[str | None] = mapped_column(ExternalId)
     # Another applicant who looks like the same person (same e-mail, or name + phone): flagged, never merged.
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("applicants.id", ondelete="SET NULL"))
     note: Mapped[str | None] = mapped_column(Text)

@@ -2,12 +2,16 @@
 from datetime import datetime
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, select
+from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .mixins import Timestamp, TimestampMixin, isoformat, utcnow
 
 RUN_STATUSES = ("running", "ok", "partial", "failed")
+# A board's application id, compared byte for byte: "abc" and "ABC" are two applications (the default
+# collation would call them equal, and the second would never be imported).
+ExternalId = String(200).with_variant(mysql.VARCHAR(200, charset="utf8mb4", collation="utf8mb4_bin"), "mysql", "mariadb")
 
 
 class Source(TimestampMixin, db.Model):
@@ -87,7 +91,7 @@ class SourceItem(db.Model):
     __tablename__ = "source_items"
 
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True)
-    external_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    external_id: Mapped[str] = mapped_column(ExternalId, primary_key=True)
     applicant_id: Mapped[int | None] = mapped_column(ForeignKey("applicants.id", ondelete="SET NULL"), index=True)
     run_id: Mapped[int | None] = mapped_column(ForeignKey("source_runs.id", ondelete="SET NULL"))
     fetched_at: Mapped[datetime] = mapped_column(Timestamp, nullable=False, default=utcnow)

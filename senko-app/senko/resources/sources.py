@@ -35,7 +35,6 @@ class SourceUpdate(SourceFields):
 class SourceTest(Body):
     kind: Kind
     settings: dict
-    name: str | None = None
 
 
 class SourceTestSaved(Body):

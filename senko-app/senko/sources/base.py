@@ -2,7 +2,7 @@
 
 A connector reads a board page by page. The runner (``senko.sources.runner``) commits the
 applicants of a page, stores ``Page.cursor`` (so a crash resumes after the last committed page),
-then calls ``acknowledge(page)`` (e.g. mark mails seen), and asks for the next page.
+then calls ``acknowledge(page, done)`` (e.g. flag the imported mails), and asks for the next page.
 """
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -91,8 +91,9 @@ class Connector:
         """The board's pages from ``cursor`` (None: the first page). Raises ConnectorError when it cannot read."""
         raise NotImplementedError
 
-    def acknowledge(self, page: Page) -> None:
-        """Called after the applicants of ``page`` are committed (default: nothing to do)."""
+    def acknowledge(self, page: Page, done: set[str]) -> None:
+        """Called after the applicants of ``page`` are committed; ``done``: the external ids imported now or
+        before. An item that failed is not in it, so a connector that can (IMAP) leaves it to be read again."""
 
     def close(self) -> None:
         """Release connections (the fetcher's, and whatever a subclass opened)."""

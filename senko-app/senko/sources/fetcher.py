@@ -163,7 +163,7 @@ class Fetcher:
         try:
             request = self._client.build_request(method, url, params=params, data=data, headers=headers)
         except (httpx.InvalidURL, httpx.UnsupportedProtocol, TypeError, ValueError) as exc:
-            raise ConnectorError("settings", f"{url!r} is not a valid URL: {exc}") from None
+            raise ConnectorError("settings", f"not a valid URL ({type(exc).__name__}); check the source's url") from None
         for hop in range(self.max_redirects + 1):
             response = self._send(request)
             location = response.headers.get("location")
@@ -194,7 +194,9 @@ class Fetcher:
             raise ConnectorError(exc.reason, f"{where}: {exc.message}") from None
         except httpx.TimeoutException:
             raise ConnectorError("timeout", f"{where} did not answer within {self.timeout:g} s") from None
-        except httpx.HTTPError as exc:
+        except httpx.ProtocolError as exc:  # may quote the request's header values (an API key): the type only
+            raise ConnectorError("unreachable", f"cannot reach {where} ({type(exc).__name__})") from None
+        except httpx.HTTPError as exc:  # connection refused, reset, TLS: no request data in the text
             raise ConnectorError("unreachable", f"cannot reach {where}: {exc}") from None
         try:
             length = response.headers.get("content-length", "")

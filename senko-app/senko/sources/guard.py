@@ -100,7 +100,8 @@ def blocked_kind(ip: str) -> str | None:
     address = _unwrap(ipaddress.ip_address(ip))
     for kind, flag in (("unspecified", address.is_unspecified), ("loopback", address.is_loopback),
                        ("link-local", address.is_link_local), ("multicast", address.is_multicast),
-                       ("private", address.is_private), ("reserved", address.is_reserved)):
+                       ("private", address.is_private), ("reserved", address.is_reserved),
+                       ("site-local", getattr(address, "is_site_local", False))):
         if flag:
             return kind
     return None if address.is_global else "non-public"

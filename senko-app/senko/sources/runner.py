@@ -8,11 +8,12 @@ page and never creates an applicant twice. One run per source at a time (a Redis
 import logging
 from datetime import date, timedelta
 
+from redis.exceptions import LockError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from .. import applicants, queue
-from ..exceptions import Conflict, Invalid, SenkoError
+from ..exceptions import Conflict, Invalid, SenkoError, Unavailable
 from ..extensions import db, redis_store
 from ..models import Applicant, Source, SourceItem, SourceRun, record_event
 from ..models.mixins import utcnow
@@ -51,38 +52,78 @@ def start_inline(source_id: int, trigger: str = "manual") -> SourceRun:
 def start(source_id: int, trigger: str = "manual") -> SourceRun:
     """Record a new run and queue it for a worker; ``Conflict`` while another run of this source is going."""
     run = start_inline(source_id, trigger)
-    queue.run_source(run.id)
+    try:
+        queue.run_source(run.id)
+    except Unavailable:
+        finish(run, "failed", "The task queue is unavailable; the run did not start")
+        raise
     return run
+
+
+def close_stale_runs(now=None) -> int:
+    """Fail runs still ``running`` past the lock's life with nobody holding the lock (a worker died for good)."""
+    now = now or utcnow()
+    stale = db.session.scalars(select(SourceRun).where(
+        SourceRun.status == "running", SourceRun.started_at < now - timedelta(seconds=LOCK_SECONDS))).all()
+    closed = 0
+    for run in stale:
+        if not redis_store.client.exists(f"{LOCK_PREFIX}{run.source_id}"):
+            finish(run, "failed", "The run stopped without finishing (its worker was lost)")
+            closed += 1
+    return closed
 
 
 def dispatch_due(now=None) -> list[int]:
     """Start a scheduled run of every enabled source whose window has come (beat calls this every minute)."""
     now = now or utcnow()
+    close_stale_runs(now)
     started = []
-    for source in db.session.scalars(select(Source).where(Source.enabled.is_(True))):
+    for source in db.session.scalars(select(Source).where(Source.enabled.is_(True))).all():
         last = db.session.scalar(select(SourceRun.started_at).where(
             SourceRun.source_id == source.id, SourceRun.trigger == "schedule").order_by(SourceRun.id.desc()).limit(1))
         if schedule.is_due(source.schedule or [], last, now) and running_run(source.id) is None:
-            started.append(start(source.id, "schedule").id)
+            try:
+                started.append(start(source.id, "schedule").id)
+            except SenkoError as exc:
+                log.warning("source %s: scheduled run not started: %s", source.id, exc.message)
     return started
 
 
 def execute(run_id: int) -> dict | None:
-    """Carry out a recorded run (the task's one call). A finished run is left alone (redelivery)."""
+    """Carry out a recorded run (the task's one call). A finished run is left alone (redelivery).
+
+    The source's lock holds the run's id: a redelivery of a run that is still going (its first
+    delivery holds the lock) does nothing; another run of the same source ends as failed.
+    """
     run = db.session.get(SourceRun, run_id)
     if run is None or run.status != "running":
         return None
-    lock = redis_store.client.lock(f"{LOCK_PREFIX}{run.source_id}", timeout=LOCK_SECONDS, blocking=False)
-    if not lock.acquire():
+    name = f"{LOCK_PREFIX}{run.source_id}"
+    lock = redis_store.client.lock(name, timeout=LOCK_SECONDS, blocking=False)
+    if not lock.acquire(token=str(run.id)):
+        holder = redis_store.client.get(name)
+        if holder is not None and holder.decode() == str(run.id):
+            return None  # redelivered while the first delivery is still at work
         finish(run, "failed", "Another run of this source is in progress")
         return {"status": "failed", "reason": "Another run of this source is in progress"}
     try:
         return _fetch(run, lock)
+    except Exception as exc:  # anything unforeseen ends the run readably instead of leaving it "running"
+        log.exception("source run %s failed unexpectedly", run_id)
+        db.session.rollback()
+        return fail(db.session.get(SourceRun, run_id), "internal", f"Unexpected error ({type(exc).__name__}); see the worker log")
     finally:
         try:
             lock.release()
-        except Exception:  # expired meanwhile: nothing to release
+        except LockError:  # expired meanwhile: nothing to release
             pass
+
+
+def _catching_up(run: SourceRun) -> bool:
+    """True when the source's previous run did not finish reading (failed): read down to the look-back this time."""
+    previous = db.session.scalar(select(SourceRun.status).where(
+        SourceRun.source_id == run.source_id, SourceRun.id < run.id).order_by(SourceRun.id.desc()).limit(1))
+    return previous not in (None, "ok", "partial")
 
 
 def _fetch(run: SourceRun, lock) -> dict:
@@ -94,14 +135,18 @@ def _fetch(run: SourceRun, lock) -> dict:
         return fail(run, "settings", exc.message)
     since = date.today() - timedelta(days=source.lookback_days)
     start_at = run.cursor or (source.cursor if connector.incremental else None)
+    catching_up = _catching_up(run)
     try:
         for page in connector.pages(start_at):
             known_before = _import_page(run, source, connector, page, since)
-            lock.extend(LOCK_SECONDS, replace_ttl=True)
-            if not connector.incremental and page.items and known_before:
+            if not lock.extend(LOCK_SECONDS, replace_ttl=True):
+                raise ConnectorError("timeout", "A page took longer than the run's lock lasts")
+            if not connector.incremental and page.items and known_before and not catching_up:
                 break  # newest first: everything from here on is known already
     except ConnectorError as exc:
         return fail(run, exc.reason, exc.message)
+    except LockError:
+        return fail(run, "timeout", "A page took longer than the run's lock lasts; the run stopped")
     finally:
         connector.close()
     status = "partial" if run.errors else "ok"
@@ -155,8 +200,11 @@ def _import_page(run: SourceRun, source: Source, connector: Connector, page: Pag
     except IntegrityError as exc:  # another process imported the same application meanwhile
         db.session.rollback()
         raise ConnectorError("bad_response", "The same application was imported twice at once; run again") from exc
-    applicants.queue_processing([applicant.id for _, applicant in created if applicant.resume_sha256])
-    connector.acknowledge(page)
+    try:
+        applicants.queue_processing([applicant.id for _, applicant in created if applicant.resume_sha256])
+    except Unavailable:  # they stay queued; the recovery job queues them when the broker is back
+        log.warning("source run %s: the task queue is unavailable, résumés wait for the recovery job", run.id)
+    connector.acknowledge(page, known)
     return fresh == 0 and stale > 0
 
 

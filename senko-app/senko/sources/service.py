@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..exceptions import Conflict, Invalid, NotFound
 from ..extensions import db
-from ..models import Source, SourceAllowList, record_event
+from ..models import Source, SourceAllowList, SourceRun, record_event
 from ..models.mixins import isoformat, utcnow
 from . import schedule, vault
 from .connectors import KINDS, Connector, ConnectorError
@@ -34,19 +34,29 @@ def connector_class(kind: str) -> type[Connector]:
 
 
 def split_settings(kind: str, settings: dict) -> tuple[dict, dict]:
-    """(plain settings, secrets) of a settings mapping as the API receives it."""
+    """(plain settings, secrets) of a settings mapping as the API receives it.
+
+    A secret must be printable text on one line (it goes into HTTP headers and logins): anything else
+    is refused here, before it could travel into an error message.
+    """
     secret_keys = set(connector_class(kind).secret_keys)
     plain = {k: v for k, v in settings.items() if k not in secret_keys}
     secrets = {k: v for k, v in settings.items() if k in secret_keys and v not in (None, "")}
+    for key, value in secrets.items():
+        if not isinstance(value, str) or not value.isprintable():
+            raise Invalid(f"{key} must be text on one line, without control characters")
     return plain, secrets
 
 
 def check(kind: str, settings: dict, secrets: dict, windows: list[str]) -> None:
     """Refuse settings that cannot work (``Invalid`` listing every problem found without the network)."""
-    problems = list(connector_class(kind).validate(settings, secrets))
+    try:
+        problems = list(connector_class(kind).validate(settings, secrets))
+    except (TypeError, AttributeError, ValueError) as exc:  # a setting of the wrong type (a list for a text, ...)
+        problems = [f"the settings do not have the shape {kind} expects ({exc})"]
     try:
         schedule.parse_windows(windows)
-    except ValueError as exc:
+    except (TypeError, ValueError) as exc:
         problems.append(str(exc))
     if problems:
         raise Invalid("; ".join(problems))
@@ -70,18 +80,18 @@ def create(data: dict, user_id: int | None) -> Source:
 def update(source_id: int, data: dict) -> Source:
     """Change a source. ``settings`` replaces the plain settings; a secret not given keeps its stored value."""
     source = get(source_id)
-    secrets = vault.decrypt(source.secrets_encrypted)
-    plain = dict(source.settings or {})
+    secrets = stored_secrets(source)
+    plain = before = dict(source.settings or {})
     if "settings" in data:
         plain, given = split_settings(source.kind, data["settings"] or {})
         secrets.update(given)
-    windows = data.get("schedule", source.schedule)
+    windows = data["schedule"] if data.get("schedule") is not None else source.schedule
     check(source.kind, plain, secrets, windows)
     source.settings, source.secrets_encrypted, source.schedule = plain, vault.encrypt(secrets), windows
     for field in ("name", "enabled", "lookback_days"):
         if field in data and data[field] is not None:
             setattr(source, field, data[field])
-    if "settings" in data:
+    if "settings" in data and plain != before:
         source.cursor = None  # another board or query: start over (known applications stay known)
     _commit_unique(source.name)
     return source
@@ -96,15 +106,29 @@ def _commit_unique(name: str) -> None:
 
 
 def remove(source_id: int) -> None:
-    """Delete a source with its runs and fetch records; its applicants stay (their ``source`` keeps the name)."""
-    db.session.delete(get(source_id))
+    """Delete a source with its runs and fetch records; its applicants stay (their ``source`` keeps the name).
+
+    ``Conflict`` while a run of it is going (wait for it, or disable the source first).
+    """
+    source = get(source_id)
+    if db.session.scalar(select(SourceRun.id).where(SourceRun.source_id == source_id, SourceRun.status == "running")):
+        raise Conflict(f"A run of {source.name} is in progress; delete it when the run has finished")
+    db.session.delete(source)
     db.session.commit()
+
+
+def stored_secrets(source: Source) -> dict:
+    """The source's secrets; none when they cannot be decrypted any more (the key changed: enter them again)."""
+    try:
+        return vault.decrypt(source.secrets_encrypted)
+    except Invalid:
+        return {}
 
 
 def to_json(source: Source) -> dict:
     """A source as the API shows it: never a secret, only which ones are set; the last run and the next one."""
     latest = source.latest_run()
-    secret_keys = sorted(vault.decrypt(source.secrets_encrypted)) if source.secrets_encrypted else []
+    secret_keys = sorted(stored_secrets(source))
     next_run = schedule.next_run(source.schedule or [], utcnow()) if source.enabled else None
     return {
         "id": source.id,
@@ -192,7 +216,7 @@ def test_connection(kind: str, settings: dict, secrets: dict, limit: int = 5) ->
 def test_saved(source_id: int, overrides: dict | None = None) -> dict:
     """Test a saved source, optionally with changed settings (secrets not given are the stored ones)."""
     source = get(source_id)
-    secrets = vault.decrypt(source.secrets_encrypted)
+    secrets = stored_secrets(source)
     plain = dict(source.settings or {})
     if overrides:
         plain, given = split_settings(source.kind, overrides)

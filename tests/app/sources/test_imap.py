@@ -60,12 +60,17 @@ def connector(mailbox, fetcher):
         each.close()
 
 
+def done(page) -> set[str]:
+    """The ids the runner reports done: every item it could read (what it imported, or knew)."""
+    return {item.external_id for item in page.items if not item.error}
+
+
 def run(connector: ImapConnector) -> list:
     """Every page, acknowledged after it is read (what the runner does after each commit)."""
     pages = []
     for page in connector.pages(None):
         pages.append(page)
-        connector.acknowledge(page)
+        connector.acknowledge(page, done(page))
     connector.close()
     return pages
 
@@ -93,7 +98,7 @@ def test_reads_unseen_mails_oldest_first_in_pages_of_the_batch_size(connector, m
                                "email": profile.email, "phone": phone_of(profile),
                                "applied_at": (datetime(2026, 11, 1, 9, 30) + timedelta(hours=profile.index * 5)).date()}
         assert item.resume == mail["resume"] and item.resume_filename.endswith(".pdf")
-    receipts = [uid for page in pages for uid in page.receipt]
+    receipts = [uid for page in pages for uids in page.receipt.values() for uid in uids]
     assert receipts == sorted(receipts) and len(receipts) == 25
     assert pages[-1].cursor.endswith(f":{receipts[-1]}")
     assert count(mailbox, "UNSEEN") == 25
@@ -122,7 +127,7 @@ def test_move_without_the_move_extension_copies_and_expunges(connector, mailbox,
     reader = connector(move_to="Done")
     page = next(reader.pages(None))
     reader.capabilities.discard("MOVE")
-    reader.acknowledge(page)
+    reader.acknowledge(page, done(page))
     assert count(mailbox) == 0 and count(mailbox, folder='"Done"') == 2
 
 
@@ -136,7 +141,7 @@ def test_a_page_not_acknowledged_is_read_again(connector, mailbox, mails):
     pages = again.pages(None)
     retry = next(pages)
     assert [item.external_id for item in retry.items] == [item.external_id for item in first.items]
-    again.acknowledge(retry)
+    again.acknowledge(retry, done(retry))
     again.close()  # crashes after the first page was committed
     rest = run(connector())
     assert [item.external_id for page in rest for item in page.items] == [message_id_of(m["profile"]) for m in mails[20:]]
@@ -244,3 +249,19 @@ def test_a_server_that_never_answers_is_a_timeout():
         with pytest.raises(ConnectorError) as caught:
             list(mute.pages(None))
     assert caught.value.reason == "timeout"
+
+
+def test_a_mail_a_person_opened_is_still_imported_and_a_bad_one_is_read_again(connector, mailbox, mails):
+    """Senko's own keyword is the position, not \\Seen: an opened mail still comes; a mail without a name stays unflagged."""
+    mailbox.append(mails[0]["raw"], mails[1]["raw"])
+    with mailbox.connect() as conn:
+        conn.select('"INBOX"')
+        conn.uid("STORE", conn.uid("SEARCH", "ALL")[1][0].split()[0], "+FLAGS", r"(\Seen)")  # a recruiter opened it
+    first = run(connector())
+    assert len([item for page in first for item in page.items]) == 2
+    assert run(connector()) == []
+    broken = notification_mail(mails[2]["profile"], serial=99, with_name=False)
+    mailbox.append(broken)
+    again = run(connector())
+    assert [bool(item.error) for page in again for item in page.items] == [True]
+    assert [bool(item.error) for page in run(connector()) for item in page.items] == [True]  # read again, not lost

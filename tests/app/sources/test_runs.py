@@ -227,3 +227,99 @@ def test_one_run_at_a_time(client, admin, allow_board):
     assert client.post(f"/sources/{source_id}/run", headers=admin["headers"]).status_code == 202
     again = client.post(f"/sources/{source_id}/run", headers=admin["headers"])
     assert again.status_code == 409 and "in progress" in again.get_json()["message"]
+
+
+def test_an_unexpected_error_ends_the_run_and_the_source_is_free_again(app, client, admin, allow_board, monkeypatch):
+    """A bug or a database refusal mid-run ends the run as failed (not 'running' forever); the next run may start."""
+    from senko.sources import runner
+
+    source_id = json_source(client, admin, allow_board)
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(runner, "_import_page", broken)
+    failed = run(app, source_id)
+    assert failed["status"] == "failed" and "RuntimeError" in failed["reason"]
+    monkeypatch.undo()
+    monkeypatch.setattr("senko.queue.send", lambda name, *args, **options: "not-sent")
+    assert run(app, source_id)["new"] == 25
+
+
+def test_a_dead_broker_fails_the_run_it_could_not_queue(client, admin, allow_board, monkeypatch):
+    """POST /run with the broker down: 503, and the recorded run is failed, so the next try is not refused with 409."""
+    from senko import queue
+    from senko.exceptions import Unavailable
+
+    source_id = json_source(client, admin, allow_board)
+
+    def down(*_args, **_kwargs):
+        raise Unavailable("The task queue is unavailable")
+
+    monkeypatch.setattr(queue, "send", down)
+    assert client.post(f"/sources/{source_id}/run", headers=admin["headers"]).status_code == 503
+    runs = client.get(f"/sources/{source_id}/runs", headers=admin["headers"]).get_json()["runs"]
+    assert [r["status"] for r in runs] == ["failed"]
+    monkeypatch.setattr(queue, "send", lambda name, *args, **options: "sent")
+    assert client.post(f"/sources/{source_id}/run", headers=admin["headers"]).status_code == 202
+
+
+def test_ids_differing_only_in_case_are_two_applications(app, client, admin, allow_board):
+    """Board ids are compared byte for byte: 'abc' and 'ABC' both come in, and a re-run adds nothing."""
+    board = allow_board.app.board
+    board.applications[0]["external_id"], board.applications[1]["external_id"] = "app-abc", "APP-ABC"
+    source_id = json_source(client, admin, allow_board)
+    assert run(app, source_id)["new"] == 25
+    again = run(app, source_id)
+    assert (again["status"], again["new"]) == ("ok", 0)
+
+
+def test_after_a_failed_run_a_page_board_is_read_to_the_look_back(app, client, admin, allow_board, monkeypatch):
+    """Page 2 failed last time: the next run does not stop at the known page 1, so nothing between is lost."""
+    from senko.sources.connectors import json_api
+
+    source_id = json_source(client, admin, allow_board, mode="page")
+    original, calls = json_api.JsonApiConnector._numbered_pages, []
+
+    def fail_on_page_two(self, number):
+        for page in original(self, number):
+            calls.append(page)
+            if len(calls) == 2:
+                from senko.sources.base import ConnectorError
+
+                raise ConnectorError("timeout", "the board did not answer")
+            yield page
+
+    monkeypatch.setattr(json_api.JsonApiConnector, "_numbered_pages", fail_on_page_two)
+    assert run(app, source_id)["status"] == "failed"
+    monkeypatch.undo()
+    monkeypatch.setattr("senko.queue.send", lambda name, *args, **options: "not-sent")
+    caught_up = run(app, source_id)
+    assert caught_up["status"] == "ok" and len(applicants_of(app, "doda")) == 25
+
+
+def test_sources_survive_bad_patches_a_running_delete_and_a_new_key(app, client, admin, allow_board):
+    """PATCH schedule null keeps it; a secret with a newline is refused; DELETE while running → 409; a changed key
+    does not break the list (the secrets show as unset, and can be entered again)."""
+    from senko.extensions import db
+    from senko.models import SourceRun
+
+    source_id = json_source(client, admin, allow_board)
+    kept = client.patch(f"/sources/{source_id}", headers=admin["headers"], json={"schedule": None, "enabled": False})
+    assert kept.status_code == 200 and kept.get_json()["source"]["schedule"] == ["07:30", "11:30", "15:30", "19:30"]
+    settings = client.get(f"/sources/{source_id}", headers=admin["headers"]).get_json()["source"]["settings"]
+    newline = client.patch(f"/sources/{source_id}", headers=admin["headers"], json={"settings": {**settings, "api_key": "k\n"}})
+    assert newline.status_code == 422 and "one line" in newline.get_json()["message"]
+    with app.app_context():
+        db.session.add(SourceRun(source_id=source_id, status="running"))
+        db.session.commit()
+    assert client.delete(f"/sources/{source_id}", headers=admin["headers"]).status_code == 409
+    old_key = app.config["SENKO_SOURCES_KEY"]
+    app.config["SENKO_SOURCES_KEY"] = "bmV3LWtleS1uZXcta2V5LW5ldy1rZXktbmV3LWtleSE="
+    try:
+        listed = client.get("/sources", headers=admin["headers"])
+        assert listed.status_code == 200 and listed.get_json()["sources"][0]["secrets_set"] == []
+        fixed = client.patch(f"/sources/{source_id}", headers=admin["headers"], json={"settings": {**settings, "api_key": "demo-key"}})
+        assert fixed.status_code == 200 and fixed.get_json()["source"]["secrets_set"] == ["api_key"]
+    finally:
+        app.config["SENKO_SOURCES_KEY"] = old_key

@@ -1,11 +1,13 @@
 """The notification mailbox (応募通知メール): applications read from unseen mails over IMAPS.
 
-A run takes the UNSEEN mails of ``folder`` (oldest first, ``batch_size`` mails a page), reads the
-applicant from the body with the ``patterns`` regexes (``mailparse``) and the résumé from the first
-PDF attachment. Mails are fetched with ``BODY.PEEK``: nothing is marked seen before the runner has
-committed, so a crash reads the same mails again and the runner's (source, external_id) check keeps
-each once. ``acknowledge`` marks a page's mails ``\\Seen`` and moves them to ``move_to`` if set. The
-\\Seen flags are the real position; ``Page.cursor`` ("UIDVALIDITY:last UID") only records it.
+A run takes the mails of ``folder`` that do not carry Senko's own keyword ``$SenkoImported`` (oldest
+first, ``batch_size`` mails a page) — whether a person has opened them or not — reads the applicant
+from the body with the ``patterns`` regexes (``mailparse``) and the résumé from the first PDF
+attachment. Mails are fetched with ``BODY.PEEK``: nothing is flagged before the runner has committed,
+so a crash reads the same mails again and the runner's (source, external_id) check keeps each once.
+``acknowledge`` gives the imported mails the keyword and ``\\Seen``, and moves them to ``move_to`` if
+set; a mail that could not be read keeps neither and is read again next time. The keyword is the real
+position; ``Page.cursor`` ("UIDVALIDITY:last UID") only records it.
 """
 import imaplib
 import re
@@ -24,6 +26,8 @@ MAX_BATCH = 500
 # A mail larger than this is reported, not read (the fetcher's max_bytes wins when it has one).
 MAX_MAIL_BYTES = 25 * 1024 * 1024
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# Senko's own keyword on a mail it imported: a person opening the mailbox (\Seen) changes nothing for Senko.
+IMPORTED = "$SenkoImported"
 
 
 class PinnedIMAP4(imaplib.IMAP4):
@@ -88,9 +92,18 @@ class ImapConnector(Connector):
             if value is not None and not (isinstance(value, int | float) and not isinstance(value, bool)
                                           and low <= value <= high):
                 problems.append(f"{key} must be a number from {low} to {high}")
+        for key in ("tls", "verify_tls"):
+            if key in settings and not isinstance(settings[key], bool):
+                problems.append(f"{key} must be true or false")
+        for key in ("folder", "move_to"):
+            if settings.get(key) is not None and not isinstance(settings[key], str):
+                problems.append(f"{key} must be a folder name (text)")
+        patterns = settings.get("patterns") or {}
+        if not isinstance(patterns, dict):
+            return [*problems, "patterns must be an object: field name → regular expression"]
         try:
-            compile_patterns({**DEFAULT_PATTERNS, **(settings.get("patterns") or {})})
-        except ValueError as exc:
+            compile_patterns({**DEFAULT_PATTERNS, **patterns})
+        except (ValueError, TypeError) as exc:
             problems.append(str(exc))
         return problems
 
@@ -108,19 +121,22 @@ class ImapConnector(Connector):
         for start in range(0, len(uids), size):
             batch = uids[start:start + size]
             with self.errors():
-                items = self.read(self.connection(), batch, patterns)
-            yield Page(items=items, cursor=f"{self.uidvalidity}:{batch[-1]}", receipt=batch)
+                pairs = self.read(self.connection(), batch, patterns)
+            receipt: dict[str, list[int]] = {}
+            for uid, item in pairs:
+                receipt.setdefault(item.external_id, []).append(uid)
+            yield Page(items=[item for _, item in pairs], cursor=f"{self.uidvalidity}:{batch[-1]}", receipt=receipt)
 
     def search(self, conn: imaplib.IMAP4) -> list[int]:
         """UIDs of the unseen mails (received since the look-back date, if any), oldest first."""
-        criteria = ["UNSEEN"]
+        criteria = ["UNKEYWORD", IMPORTED]
         if self.since:
             criteria += ["SINCE", f"{self.since.day}-{MONTHS[self.since.month - 1]}-{self.since.year}"]
-        data = self.ok(conn.uid("SEARCH", *criteria), "the search for unseen mails")
+        data = self.ok(conn.uid("SEARCH", *criteria), "the search for new mails")
         return sorted(int(uid) for uid in (data[0] or b"").split())
 
-    def read(self, conn: imaplib.IMAP4, uids: list[int], patterns: dict) -> list[Item]:
-        """The mails of ``uids`` as items, without marking them seen (a mail too large is an item with an error)."""
+    def read(self, conn: imaplib.IMAP4, uids: list[int], patterns: dict) -> list[tuple[int, Item]]:
+        """(uid, item) of the mails of ``uids``, without flagging them (a mail too large is an item with an error)."""
         limit = getattr(self.fetcher, "max_bytes", None) or MAX_MAIL_BYTES
         sizes = {uid: int(size) for uid, size in self.fetch(conn, uids, "(RFC822.SIZE)", rb"RFC822\.SIZE (\d+)")}
         small = [uid for uid in uids if sizes.get(uid, 0) <= limit]
@@ -128,10 +144,10 @@ class ImapConnector(Connector):
         items = []
         for uid in uids:
             if uid in bodies:
-                items.append(read_mail(bodies[uid], patterns))
+                items.append((uid, read_mail(bodies[uid], patterns)))
             elif uid in sizes:
-                items.append(Item(external_id=f"imap:{self.uidvalidity}:{uid}",
-                                  error=f"the mail is {sizes[uid]} bytes, over the limit of {limit} bytes"))
+                items.append((uid, Item(external_id=f"imap:{self.uidvalidity}:{uid}",
+                                        error=f"the mail is {sizes[uid]} bytes, over the limit of {limit} bytes")))
         return items
 
     def fetch(self, conn: imaplib.IMAP4, uids: list[int], what: str, value: bytes | None = None):
@@ -147,16 +163,18 @@ class ImapConnector(Connector):
                 yield int(uid.group(1)), match.group(1)
 
     # ---- after the commit ------------------------------------------------------------------------
-    def acknowledge(self, page: Page) -> None:
-        """Mark the page's mails \\Seen and, if ``move_to`` is set, move them there."""
-        if not page.receipt:
+    def acknowledge(self, page: Page, done: set[str]) -> None:
+        """Flag the page's imported (or known) mails ``$SenkoImported`` and ``\\Seen``; move them to ``move_to`` if set."""
+        uids = sorted(uid for external_id, mail_uids in (page.receipt or {}).items() if external_id in done
+                      for uid in mail_uids)
+        if not uids:
             return
-        uids = uid_set(page.receipt)
+        uids = uid_set(uids)
         with self.errors():
             conn = self.connection()
             if page.cursor and page.cursor.split(":")[0] != self.uidvalidity:  # reconnected to a recreated folder
                 raise ConnectorError("bad_response", "the folder was recreated meanwhile (its UIDVALIDITY changed)")
-            self.ok(conn.uid("STORE", uids, "+FLAGS.SILENT", r"(\Seen)"), "marking the mails seen")
+            self.ok(conn.uid("STORE", uids, "+FLAGS.SILENT", rf"({IMPORTED} \Seen)"), "flagging the mails imported")
             if self.settings["move_to"]:
                 self.move(conn, uids, mailbox_name(self.settings["move_to"], self.delimiter))
 
