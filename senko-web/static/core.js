@@ -43,9 +43,14 @@ async function api(path, options = {}, retry = true) {
   return body;
 }
 
+// At most this many popups at once: a burst (a job board's run brings dozens of scores) must not bury the page.
+const MAX_TOASTS = 3;
+
 function toast(message, kind = "") {
   const node = el("div", { className: `toast ${kind}`, textContent: message });
-  $("toasts").appendChild(node);
+  const box = $("toasts");
+  box.appendChild(node);
+  while (box.children.length > MAX_TOASTS) box.firstElementChild.remove();
   setTimeout(() => node.remove(), 8000);
 }
 

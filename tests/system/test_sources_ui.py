@@ -1,14 +1,20 @@
 """The 媒体連携 page in real headless Chromium: allow list, add a source, 接続テスト, run now, history, 媒体 column and filter."""
 import json
 
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, TimeoutException
+from selenium.common.exceptions import (
+    ElementClickInterceptedException,
+    NoSuchElementException,
+    StaleElementReferenceException,
+    TimeoutException,
+)
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 SOURCE = "テスト求人ボード"
-# The events poll redraws the tables every few seconds: an element found a moment ago may be gone.
-STALE = (StaleElementReferenceException,)
+# The events poll redraws the tables every few seconds: an element found a moment ago may be gone, and a
+# popup may briefly cover a button (as a person would, wait and click again).
+STALE = (StaleElementReferenceException, ElementClickInterceptedException)
 
 
 def waiter(browser, timeout: float = 90) -> WebDriverWait:
