@@ -63,7 +63,7 @@ def create_demo_source(board_url: str, api_key: str = "demo-key") -> tuple[int, 
     Returns (source id, run id); an existing demo source is only run again.
     """
     parts = urlsplit(board_url)
-    entry = f"{parts.hostname}:{parts.port}"
+    entry = f"{parts.hostname}:{parts.port or (443 if parts.scheme == 'https' else 80)}"
     current = sources_service.allow_list_json()["entries"]
     if entry not in current:
         sources_service.set_allow_list([*current, entry], first_admin_id())

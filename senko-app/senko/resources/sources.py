@@ -4,10 +4,7 @@ from typing import Literal
 from flask import request
 from flask_jwt_extended import current_user
 from pydantic import Field
-from sqlalchemy import select
 
-from ..extensions import db
-from ..models import SourceRun
 from ..sources import runner, service
 from .base import AdminResource, Resource, role_required
 from .schemas import Body, parse
@@ -86,10 +83,7 @@ class SourceRuns(AdminResource):
     """``GET /sources/<id>/runs``: the runs of a source, newest first (the last 50)."""
 
     def get(self, source_id: int):
-        service.get(source_id)
-        runs = db.session.scalars(select(SourceRun).where(SourceRun.source_id == source_id)
-                                  .order_by(SourceRun.id.desc()).limit(50))
-        return {"runs": [run.to_dict() for run in runs]}
+        return {"runs": [run.to_dict() for run in service.runs(source_id)]}
 
 
 class SourceTestNew(AdminResource):

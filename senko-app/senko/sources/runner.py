@@ -28,7 +28,8 @@ REASONS_JA = {"auth": "認証エラー", "unreachable": "接続できません",
               "too_large": "応答が大きすぎます", "timeout": "タイムアウト", "bad_response": "応答を読み取れません",
               "settings": "設定エラー"}
 APPLICANT_FIELDS = ("name", "furigana", "email", "phone", "applied_at")
-FIELD_LIMITS = {"name": 100, "furigana": 100, "email": 254, "phone": 32}
+# What the applicants table can hold, read from its columns.
+FIELD_LIMITS = {key: Applicant.__table__.c[key].type.length for key in APPLICANT_FIELDS[:-1]}
 
 
 def running_run(source_id: int) -> SourceRun | None:

@@ -146,6 +146,13 @@ def to_json(source: Source) -> dict:
     }
 
 
+def runs(source_id: int, limit: int = 50) -> list[SourceRun]:
+    """The newest ``limit`` runs of a source (``NotFound`` for an unknown source)."""
+    get(source_id)
+    return list(db.session.scalars(select(SourceRun).where(SourceRun.source_id == source_id)
+                                   .order_by(SourceRun.id.desc()).limit(limit)))
+
+
 def list_all() -> list[Source]:
     """Every source, by name."""
     return list(db.session.scalars(select(Source).order_by(Source.name)))
