@@ -9,7 +9,7 @@ async function pollEvents() {
     const query = state.cursor === null ? "" : `?after=${state.cursor}`;
     const data = await api(`/events${query}`);
     const fresh = state.cursor === null ? [] : data.events;  // the first call only sets the cursor
-    for (const event of fresh) toast(event.message, isFailure(event.kind) ? "failed" : "");
+    for (const event of fresh) toast(event.message, isFailure(event.kind) ? "failed" : "", event.kind === "scored" || event.kind === "unscored");
     if (fresh.length) loadApplicants();
     state.cursor = data.cursor;
     if (state.user?.role === "admin") sourcesChanged(fresh);

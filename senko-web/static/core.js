@@ -43,14 +43,15 @@ async function api(path, options = {}, retry = true) {
   return body;
 }
 
-// At most this many popups at once: a burst (a job board's run brings dozens of scores) must not bury the page.
+// At most this many popups at once: a burst (a job board's run brings dozens of scores) must not bury
+// the page. The ones about a single applicant ("routine") give way first, so a run's or a failure's stays.
 const MAX_TOASTS = 3;
 
-function toast(message, kind = "") {
-  const node = el("div", { className: `toast ${kind}`, textContent: message });
+function toast(message, kind = "", routine = false) {
+  const node = el("div", { className: `toast ${kind}${routine ? " routine" : ""}`, textContent: message });
   const box = $("toasts");
   box.appendChild(node);
-  while (box.children.length > MAX_TOASTS) box.firstElementChild.remove();
+  while (box.children.length > MAX_TOASTS) (box.querySelector(".toast.routine") || box.firstElementChild).remove();
   setTimeout(() => node.remove(), 8000);
 }
 
