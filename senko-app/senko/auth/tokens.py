@@ -50,7 +50,8 @@ def init_app(app):
 
     @jwt.invalid_token_loader
     def _invalid(reason):
-        return error_response(401, WRONG_TYPE_MESSAGES.get(reason, f"Invalid token: {reason}"))
+        # The decoder's reason may quote the token's bytes or the library's internals: never echoed.
+        return error_response(401, WRONG_TYPE_MESSAGES.get(reason, "Invalid token"))
 
     @jwt.expired_token_loader
     def _expired(_header, _payload):

@@ -14,6 +14,8 @@ from .base import Resource, setting
 from .schemas import ApplicantCreate, ApplicantUpdate, json_body, parse
 from .uploads import read_file
 
+# Far beyond any list a person pages through, and small enough that the OFFSET stays a number MySQL takes.
+MAX_PAGE = 1_000_000
 READ_ONLY_FIELDS = {
     "id", "name_source", "status", "failure_reason", "failure_detail", "score", "model_version", "triage", "explanation",
     "scored_at", "resume", "masked_tokens", "decided_by", "decided_at", "created_at", "updated_at",
@@ -93,8 +95,8 @@ class ApplicantPage(Resource):
         cap = setting("SENKO_PAGE_LIMIT_MAX")
         if not 1 <= limit <= cap:
             raise ApiError(400, f"limit must be between 1 and {cap}")
-        if page < 1:
-            raise ApiError(400, "page starts at 1")
+        if not 1 <= page <= MAX_PAGE:
+            raise ApiError(400, f"page must be between 1 and {MAX_PAGE}")
         sort = request.args.get("sort", "newest")
         if sort not in SORTS:
             raise ApiError(400, f"sort must be one of {', '.join(SORTS)}")

@@ -1,4 +1,5 @@
 """Request bodies, validated with pydantic. Unknown fields are refused, never silently dropped."""
+import unicodedata
 from datetime import date
 from typing import Literal
 
@@ -8,6 +9,18 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationError, fi
 from ..errors import ApiError, describe_validation_error
 
 Name = Field(min_length=1, max_length=100)
+# Unicode categories no name or note needs: control, format (bidi overrides, zero-width), surrogate,
+# private use, unassigned. They spoof what the UI and exports show.
+HIDDEN_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn"}
+LINE_BREAKS = {"\n", "\r", "\t"}
+
+
+def visible_text(value: str | None, multiline: bool = False) -> str | None:
+    """``value`` unchanged, or ValueError naming the first control, bidi or zero-width character in it."""
+    for char in value or "":
+        if unicodedata.category(char) in HIDDEN_CATEGORIES and not (multiline and char in LINE_BREAKS):
+            raise ValueError(f"contains an invisible or control character (U+{ord(char):04X})")
+    return value
 
 
 class Body(BaseModel):
@@ -27,6 +40,11 @@ class UserCreate(Body):
     password: str
     role: Literal["admin", "recruiter"] = "recruiter"
 
+    @field_validator("name")
+    @classmethod
+    def _visible(cls, value: str) -> str:
+        return visible_text(value)
+
     @field_validator("email")
     @classmethod
     def _lower(cls, value: str) -> str:
@@ -40,6 +58,16 @@ class ApplicantFields(Body):
     applied_at: date | None = None
     source: str | None = Field(default=None, max_length=100)
     note: str | None = Field(default=None, max_length=10000)
+
+    @field_validator("name", "furigana", "source", check_fields=False)
+    @classmethod
+    def _visible(cls, value: str | None) -> str | None:
+        return visible_text(value)
+
+    @field_validator("note")
+    @classmethod
+    def _visible_note(cls, value: str | None) -> str | None:
+        return visible_text(value, multiline=True)
 
 
 class ApplicantCreate(ApplicantFields):
