@@ -135,16 +135,20 @@ def predict_database_url(env: Mapping[str, str]) -> str:
             f"@127.0.0.1:{env['SENKO_DB_PORT']}/{env['SENKO_DB_NAME']}?charset=utf8mb4")
 
 
+def cors_origins(env: Mapping[str, str]) -> str:
+    """The browser origins allowed to call the API (the UI's, unless SENKO_CORS_ORIGINS says otherwise)."""
+    return env.get("SENKO_CORS_ORIGINS", f"http://localhost:{env['SENKO_UI_PORT']},http://127.0.0.1:{env['SENKO_UI_PORT']}")
+
+
 def child_env(var: Path, env: Mapping[str, str]) -> dict[str, str]:
     """The environment every Senko process gets: this one, the settings, and what derives from them."""
-    ui = f"http://localhost:{env['SENKO_UI_PORT']},http://127.0.0.1:{env['SENKO_UI_PORT']}"
     return {
         **os.environ,
         **env,
         "SENKO_DATABASE_URL": database_url(env),
         "SENKO_REDIS_URL": f"redis://127.0.0.1:{env['SENKO_REDIS_PORT']}/0",
         "SENKO_PREDICT_URL": f"http://127.0.0.1:{env['SENKO_PREDICT_PORT']}",
-        "SENKO_CORS_ORIGINS": env.get("SENKO_CORS_ORIGINS", ui),
+        "SENKO_CORS_ORIGINS": cors_origins(env),
         "SENKO_DATA_DIR": env.get("SENKO_DATA_DIR", str(Path(var) / "data")),
         "SENKO_MODEL_DIR": env.get("SENKO_MODEL_DIR", str(Path(var) / "data" / "models")),
         "SENKO_PREDICT_SOCKET": f"127.0.0.1:{env['SENKO_PREDICT_PORT']}",

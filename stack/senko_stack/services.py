@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from .config import APP_DIR, PREDICT_DB_USER, PREDICT_DIR, ROOT, port, predict_database_url
+from .config import APP_DIR, PREDICT_DB_USER, PREDICT_DIR, ROOT, cors_origins, port, predict_database_url
 from .processes import port_open, wait_for
 
 if TYPE_CHECKING:
@@ -155,6 +155,9 @@ def render_nginx(stack: Stack) -> Path:
         "SENKO_APP_UPSTREAM": f"127.0.0.1:{stack.env['SENKO_UWSGI_PORT']}",
         "SENKO_STATIC_ROOT": str(ROOT / "senko-web/static"),
         "SENKO_API_SPEC": str(ROOT / "api-reference.yml"),
+        # The UI's CSP may connect to the API here; nginx's own errors allow the app's CORS origins only.
+        "SENKO_API_ORIGINS": f"http://localhost:{stack.env['SENKO_API_PORT']} http://127.0.0.1:{stack.env['SENKO_API_PORT']}",
+        "SENKO_CORS_ORIGINS": cors_origins(stack.env),
         "SENKO_MAX_BODY": stack.env.get("SENKO_MAX_BODY", "60m"),
         "SENKO_MAX_RESUME_BODY": stack.env.get("SENKO_MAX_RESUME_BODY", "11m"),
         "SENKO_RUN": str(stack.run),
