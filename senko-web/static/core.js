@@ -4,12 +4,8 @@
 "use strict";
 
 const config = window.SENKO_CONFIG || {};
-const apiBase = (() => {
-  const fromUrl = new URLSearchParams(location.search).get("api");
-  if (fromUrl) sessionStorage.setItem("senko.api", fromUrl);
-  return (sessionStorage.getItem("senko.api") || config.apiBase ||
-          `${location.protocol}//${location.hostname}:9999`).replace(/\/$/, "");
-})();
+// Only from the deployed config.js: never from the URL (a crafted link could send the login elsewhere).
+const apiBase = (config.apiBase || `${location.protocol}//${location.hostname}:${config.apiPort || 9999}`).replace(/\/$/, "");
 
 const state = { access: sessionStorage.getItem("senko.access"), refresh: sessionStorage.getItem("senko.refresh"),
                 user: null, page: 1, limit: 20, cursor: null, selected: null, timer: null };

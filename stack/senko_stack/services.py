@@ -147,6 +147,17 @@ def start_beat(stack: Stack) -> None:
 
 
 # ---- nginx --------------------------------------------------------------------------------------
+def render_ui_config(stack: Stack) -> Path:
+    """The UI's ``config.js`` with this stack's API port, written into the run folder (nginx serves it)."""
+    source = (ROOT / "senko-web/static/config.js").read_text()
+    rendered, count = re.subn(r"apiPort: \d+", f"apiPort: {port(stack.env, 'SENKO_API_PORT')}", source)
+    if count != 1:
+        raise RuntimeError("senko-web/static/config.js has no 'apiPort: <number>' line to fill in")
+    target = stack.run / "config.js"
+    target.write_text(rendered)
+    return target
+
+
 def render_nginx(stack: Stack) -> Path:
     """Render the shared nginx template (and the native wrapper around it) into the run folder."""
     values = {
@@ -155,6 +166,7 @@ def render_nginx(stack: Stack) -> Path:
         "SENKO_APP_UPSTREAM": f"127.0.0.1:{stack.env['SENKO_UWSGI_PORT']}",
         "SENKO_STATIC_ROOT": str(ROOT / "senko-web/static"),
         "SENKO_API_SPEC": str(ROOT / "api-reference.yml"),
+        "SENKO_UI_CONFIG": str(render_ui_config(stack)),
         # The UI's CSP may connect to the API here; nginx's own errors allow the app's CORS origins only.
         "SENKO_API_ORIGINS": f"http://localhost:{stack.env['SENKO_API_PORT']} http://127.0.0.1:{stack.env['SENKO_API_PORT']}",
         "SENKO_CORS_ORIGINS": cors_origins(stack.env),

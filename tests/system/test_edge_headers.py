@@ -150,7 +150,7 @@ def test_ui_and_swagger_ui_work_under_the_csp(browser, live, stack, users, ui):
     users.create("admin@example.com", users.ADMIN_PASSWORD, "admin", "管理 者")
     browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": COLLECT_VIOLATIONS})
     wait = WebDriverWait(browser, 60)
-    browser.get(f"{ui}/?api={live}")
+    browser.get(f"{ui}/")
     browser.find_element(By.ID, "login-email").send_keys("admin@example.com")
     browser.find_element(By.ID, "login-password").send_keys(users.ADMIN_PASSWORD)
     browser.find_element(By.CSS_SELECTOR, "#login-form button").click()

@@ -73,7 +73,7 @@ def test_admin_adds_a_source_tests_runs_it_and_filters_applicants(browser, live,
     """An admin allows the board, adds a json_api source, tests it, runs it, sees the history; the list shows and filters 媒体."""
     users.create("admin@example.com", users.ADMIN_PASSWORD, "admin", "管理 者")
     make_applicant(name="手入力 花子")  # not from the board: the filter must leave her out
-    ui = f"http://127.0.0.1:{stack.env['SENKO_UI_PORT']}/?api={live}"
+    ui = f"http://127.0.0.1:{stack.env['SENKO_UI_PORT']}/"
     wait = waiter(browser)
     log_in(browser, wait, ui, "admin@example.com", users.ADMIN_PASSWORD)
     wait.until(EC.text_to_be_present_in_element((By.ID, "total"), "1 名"))
@@ -174,7 +174,7 @@ def test_recruiter_sees_the_source_column_and_filter_but_not_the_page(browser, l
     make_applicant(name="紹介 次郎", source="紹介")
     users.create("recruiter@example.com", users.RECRUITER_PASSWORD, "recruiter", "採用 花子")
     wait = waiter(browser, 60)
-    log_in(browser, wait, f"http://127.0.0.1:{stack.env['SENKO_UI_PORT']}/?api={live}", "recruiter@example.com",
+    log_in(browser, wait, f"http://127.0.0.1:{stack.env['SENKO_UI_PORT']}/", "recruiter@example.com",
            users.RECRUITER_PASSWORD)
     wait.until(EC.text_to_be_present_in_element((By.ID, "total"), "2 名"))
     assert not browser.find_element(By.ID, "nav").is_displayed()
@@ -201,7 +201,7 @@ def test_a_failed_run_pops_up_in_red_and_shows_in_the_history(browser, live, sta
                                                          "items_path": "applications", "cursor_param": "cursor"}})
     assert created.status_code == 201, created.get_json()
     wait = waiter(browser)
-    log_in(browser, wait, f"http://127.0.0.1:{stack.env['SENKO_UI_PORT']}/?api={live}#sources", "admin@example.com",
+    log_in(browser, wait, f"http://127.0.0.1:{stack.env['SENKO_UI_PORT']}/#sources", "admin@example.com",
            users.ADMIN_PASSWORD)
     wait.until(EC.visibility_of_element_located((By.ID, "sources-view")))
 

@@ -10,7 +10,7 @@ def test_ui_login_upload_popup_and_decision(browser, live, stack, worker, users,
     from senko.demo import resumes
 
     users.create("admin@example.com", users.ADMIN_PASSWORD, "admin", "管理 者")
-    ui = f"http://127.0.0.1:{stack.env['SENKO_UI_PORT']}/?api={live}"
+    ui = f"http://127.0.0.1:{stack.env['SENKO_UI_PORT']}/"
     wait = WebDriverWait(browser, 60)
     browser.get(ui)
 
@@ -43,3 +43,16 @@ def test_ui_login_upload_popup_and_decision(browser, live, stack, worker, users,
     browser.find_element(By.ID, "decide-ok").click()
     wait.until(EC.text_to_be_present_in_element((By.ID, "detail-status"), "判定 OK (admin@example.com"))
     browser.save_screenshot(str(stack.log / "ui-after-decision.png"))
+
+
+def test_the_api_origin_comes_only_from_config_js(browser, live, stack):
+    """config.js (rendered by the stack with its API port) decides where the UI sends the login; ?api= is ignored."""
+    import requests
+
+    ui = f"http://127.0.0.1:{stack.env['SENKO_UI_PORT']}"
+    served = requests.get(f"{ui}/config.js", timeout=10)
+    assert served.status_code == 200 and f"apiPort: {stack.env['SENKO_API_PORT']}" in served.text
+    browser.get(f"{ui}/?api=http://attacker.example:8000")
+    WebDriverWait(browser, 30).until(EC.presence_of_element_located((By.ID, "login-form")))
+    assert browser.execute_script("return apiBase") == f"http://127.0.0.1:{stack.env['SENKO_API_PORT']}"
+    assert browser.execute_script("return sessionStorage.getItem('senko.api')") is None
