@@ -36,8 +36,10 @@ docs: deps ## Build the code documentation (Sphinx, warnings are errors) into va
 	$(PY) -m sphinx -W --keep-going -q -b html docs var/docs
 	@echo "Documentation: file://$(CURDIR)/var/docs/index.html"
 
+# umask 002: run as root, what it writes into the shared data folder (setgid, the service group's)
+# stays readable and writable for the services, which run as the unprivileged service user.
 flask: ## A flask command against the native stack, e.g. make flask ARGS="models list"
-	@eval "$$($(PY) -m senko_stack env)" && $(PY) -m flask $(ARGS)
+	@umask 002 && eval "$$($(PY) -m senko_stack env)" && $(PY) -m flask $(ARGS)
 
 bench: deps ## Benchmarks against the running stack (make up first)
 	$(PY) bench/api.py

@@ -6,7 +6,6 @@ Needs the running stack (`make up`). Trains its own models in-process on generat
     .venv/bin/python bench/predict.py [--requests 500]
 """
 import argparse
-import pickle
 import statistics
 import time
 
@@ -45,6 +44,7 @@ def main() -> None:
     args = parser.parse_args()
     stack = common.stack(args.var)
     from senko.training.estimators import linear_svm, logistic_regression
+    from senko_predict import artifact
 
     print("generating 10,000 applicants' nouns ...")
     texts, labels = generated_documents(10_000)
@@ -55,11 +55,12 @@ def main() -> None:
             model.fit(texts[:size], labels[:size])
             print(f"training {factory.__name__:20} on {size:6,} applicants: {time.perf_counter() - started:.2f} s")
     model = linear_svm().fit(texts[:1000], labels[:1000])
-    blob = pickle.dumps(model)
+    blob = artifact.dumps(model)
     started = time.perf_counter()
     for _ in range(20):
-        pickle.loads(blob)
-    print(f"model load (unpickle, {len(blob) / 1024:.0f} KiB): {(time.perf_counter() - started) / 20 * 1000:.1f} ms")
+        artifact.loads(blob)
+    print(f"model load (skops, allow-list checked, {len(blob) / 1024:.0f} KiB): "
+          f"{(time.perf_counter() - started) / 20 * 1000:.1f} ms")
     started = time.perf_counter()
     for text in texts[:1000]:
         model.predict_proba([text])

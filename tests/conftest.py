@@ -46,6 +46,9 @@ def stack():
         "SENKO_PREDICT_POLL_SECONDS": "0.5",
     }
     test_stack = Stack.from_var(var, overrides)
+    # As root the services run as the unprivileged service user; what this process writes into the
+    # shared data folder (résumés, models) must stay theirs to read and add to (a group-writable umask).
+    umask = os.umask(0o002) if os.geteuid() == 0 else None
     try:
         test_stack.start_db()
         test_stack.start_redis()
@@ -59,6 +62,8 @@ def stack():
     finally:
         for name in test_stack.SERVICES:
             test_stack.stop(name)
+        if umask is not None:
+            os.umask(umask)
         if not os.environ.get("SENKO_KEEP_TEST_VAR"):
             shutil.rmtree(var, ignore_errors=True)
 
@@ -102,13 +107,25 @@ def _app(stack):
     return create_app()
 
 
+@pytest.fixture(scope="session")
+def redis_admin(stack):
+    """Redis as the stack's admin user (senko-admin): the app's own user may not flush or read other keys."""
+    import redis
+
+    client = redis.Redis.from_url(stack.redis_url("admin", 0))
+    try:
+        yield client
+    finally:
+        client.close()
+
+
 @pytest.fixture
-def app(_app):
+def app(_app, redis_admin):
     """The app with empty tables, an empty Redis and no stored files for this test."""
-    from senko.extensions import db, redis_store
+    from senko.extensions import db
 
     with _app.app_context():
-        clean(db, redis_store)
+        clean(db, redis_admin)
     shutil.rmtree(Path(_app.config["SENKO_DATA_DIR"]) / "resumes", ignore_errors=True)
     try:
         yield _app
@@ -117,8 +134,8 @@ def app(_app):
             db.session.remove()
 
 
-def clean(db, redis_store):
-    """Empty every table (keeping the schema) and the Redis database."""
+def clean(db, redis_admin):
+    """Empty every table (keeping the schema; DELETE: the runtime account may not TRUNCATE) and the Redis database."""
     from sqlalchemy import text
 
     with db.engine.begin() as conn:
@@ -126,7 +143,7 @@ def clean(db, redis_store):
         for table in reversed(db.metadata.sorted_tables):
             conn.execute(text(f"DELETE FROM `{table.name}`"))
         conn.execute(text("SET FOREIGN_KEY_CHECKS = 1"))
-    redis_store.client.flushdb()
+    redis_admin.flushdb()
 
 
 @pytest.fixture

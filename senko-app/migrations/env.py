@@ -3,6 +3,7 @@ from logging.config import fileConfig
 
 from alembic import context
 from flask import current_app
+from sqlalchemy import create_engine, pool
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -14,9 +15,22 @@ fileConfig(config.config_file_name)
 logger = logging.getLogger('alembic.env')
 
 
+_migrator_engine = None
+
+
 def get_engine():
-    # Flask-SQLAlchemy 3 (the pinned version): get_engine() is deprecated there.
-    return current_app.extensions['migrate'].db.engine
+    """The engine migrations run on: the migrator account (SENKO_MIGRATE_DATABASE_URL, DDL allowed)
+    when it is not the app's own runtime account (rows only), else the app's engine."""
+    global _migrator_engine
+    url = current_app.config.get('SENKO_MIGRATE_DATABASE_URI')
+    if not url or url == current_app.config['SQLALCHEMY_DATABASE_URI']:
+        # Flask-SQLAlchemy 3 (the pinned version): get_engine() is deprecated there.
+        return current_app.extensions['migrate'].db.engine
+    if _migrator_engine is None:
+        options = current_app.config.get('SQLALCHEMY_ENGINE_OPTIONS', {})
+        _migrator_engine = create_engine(url, poolclass=pool.NullPool,
+                                         connect_args=options.get('connect_args', {}))
+    return _migrator_engine
 
 
 def get_engine_url():

@@ -3,6 +3,7 @@ import logging
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import api, cli, counts, errors, settings
 from .auth import tokens
@@ -18,6 +19,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(settings.load())
     if test_config:
         app.config.from_mapping(test_config)
+    if app.config["SENKO_TRUSTED_PROXIES"]:
+        # Behind a load balancer: the client is the address the trusted proxies forwarded, not theirs.
+        proxies = app.config["SENKO_TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     app.config["RESTFUL_JSON"] = {"ensure_ascii": False}
     app.json.ensure_ascii = False
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -1,10 +1,20 @@
 """The whole URL map of senko-app in one table."""
 import flask_restful
+from werkzeug.routing import BaseConverter
 
-from .resources.applicants import ApplicantCreateResource, ApplicantPage, ApplicantResource
+from .resources.applicants import ApplicantCreateResource, ApplicantDecisions, ApplicantPage, ApplicantResource
+from .resources.audit import AuditList
 from .resources.events import EventList
 from .resources.health import Healthy, Ready
-from .resources.ml_models import ModelActivate, ModelDetail, ModelImport, ModelList, ModelRollback, ModelTrain
+from .resources.ml_models import (
+    ModelActivate,
+    ModelDetail,
+    ModelExport,
+    ModelImport,
+    ModelList,
+    ModelRollback,
+    ModelTrain,
+)
 from .resources.nouns import ApplicantNouns, NounStats
 from .resources.resumes import ApplicantBulk, ApplicantResume
 from .resources.sources import (
@@ -18,13 +28,22 @@ from .resources.sources import (
 )
 from .resources.users import (
     UserCreateResource,
+    UserDetail,
     UserList,
     UserLogin,
     UserLogout,
+    UserLogoutAll,
     UserLogoutRefresh,
     UserMe,
+    UserPassword,
     UserRefresh,
 )
+
+
+class ModelVersion(BaseConverter):
+    """A model version (``v3``): ``/models/train`` and its siblings are never taken for one."""
+
+    regex = r"v[0-9]+"
 
 
 class Api(flask_restful.Api):
@@ -45,22 +64,28 @@ ROUTES = [
     (UserRefresh, "/user/refresh"),
     (UserLogout, "/user/logout"),
     (UserLogoutRefresh, "/user/logout/refresh"),
+    (UserLogoutAll, "/user/logout/all"),
     (UserList, "/user/list"),
     (UserMe, "/user/me"),
+    (UserPassword, "/user/me/password"),
+    (UserDetail, "/user/<int:user_id>"),
     (ApplicantCreateResource, "/applicant"),
     (ApplicantPage, "/applicant/<int:limit>/<int:page>"),
     (ApplicantResource, "/applicant/<int:applicant_id>"),
     (ApplicantResume, "/applicant/<int:applicant_id>/resume"),
     (ApplicantNouns, "/applicant/<int:applicant_id>/nouns"),
+    (ApplicantDecisions, "/applicant/<int:applicant_id>/decisions"),
     (ApplicantBulk, "/applicant/bulk"),
     (NounStats, "/nouns"),
     (EventList, "/events"),
+    (AuditList, "/audit"),
     (ModelList, "/models"),
     (ModelTrain, "/models/train"),
     (ModelRollback, "/models/rollback"),
     (ModelImport, "/models/import"),
-    (ModelDetail, "/models/<string:version>"),
-    (ModelActivate, "/models/<string:version>/activate"),
+    (ModelDetail, "/models/<version:version>"),
+    (ModelActivate, "/models/<version:version>/activate"),
+    (ModelExport, "/models/<version:version>/export"),
     (SourceList, "/sources"),
     (AllowList, "/sources/allow-list"),
     (SourceTestNew, "/sources/test"),
@@ -73,6 +98,7 @@ ROUTES = [
 
 def init_app(app):
     """Register every route of ``ROUTES`` on ``app``."""
+    app.url_map.converters["version"] = ModelVersion
     api = Api()
     for resource, url in ROUTES:
         api.add_resource(resource, url)

@@ -16,7 +16,7 @@ from .exceptions import Invalid, NotFound, Unavailable
 from .extensions import db
 from .ingest.checks import check_resume
 from .ingest.storage import delete_resume, save_resume
-from .models import Applicant
+from .models import Applicant, DecisionChange, record_audit
 
 PROVISIONAL_NAME = "名前未設定"
 
@@ -64,8 +64,14 @@ def add_with_resume(fields: dict, data: bytes, filename: str, created_by_id: int
 def create(fields: dict, created_by_id: int | None = None) -> Applicant:
     """Create and commit an applicant without a résumé (status ``no_resume``, the column's default)."""
     applicant = add(fields, created_by_id)
+    _record_creation(applicant, created_by_id)
     db.session.commit()
     return applicant
+
+
+def _record_creation(applicant: Applicant, created_by_id: int | None) -> None:
+    db.session.flush()
+    record_audit("applicant.create", created_by_id, "applicant", applicant.id)
 
 
 def _attach(applicant: Applicant, data: bytes, filename: str) -> str | None:
@@ -80,6 +86,7 @@ def create_with_resume(fields: dict, data: bytes, filename: str, created_by_id: 
     ``enqueue=False`` leaves the queueing to the caller (the demo loader runs the pipeline inline).
     """
     applicant = add_with_resume(fields, data, filename, created_by_id)
+    _record_creation(applicant, created_by_id)
     db.session.commit()
     if enqueue:
         queue_processing([applicant.id])
@@ -103,16 +110,19 @@ def create_from_files(files: Iterable[tuple[str, bytes]], source: str | None = N
         _attach(applicant, data, filename)
         db.session.add(applicant)
         applicants.append(applicant)
+    db.session.flush()
+    record_audit("applicant.bulk_create", created_by_id, ids=[a.id for a in applicants])
     db.session.commit()
     queue_processing([a.id for a in applicants])
     return applicants
 
 
-def replace_resume(applicant_id: int, data: bytes, filename: str) -> Applicant:
+def replace_resume(applicant_id: int, data: bytes, filename: str, user_id: int | None = None) -> Applicant:
     """Give an existing applicant a new résumé: the old results are cleared and the new one is queued."""
     check_resume(data, filename, current_app.config["SENKO_MAX_RESUME_BYTES"])
     applicant = get(applicant_id)
     replaced = _attach(applicant, data, filename)
+    record_audit("applicant.resume_replace", user_id, "applicant", applicant.id)
     db.session.commit()
     release_resume(replaced)
     queue_processing([applicant.id])
@@ -129,27 +139,40 @@ def queue_processing(applicant_ids: list[int]) -> None:
 
 
 def update(applicant_id: int, changes: dict, user_id: int | None) -> Applicant:
-    """Change an applicant's fields (and decision) as a person asked; commits.
+    """Change an applicant's fields (and decision) as a person asked; commits, with an audit entry.
 
-    A name typed by a person is never overwritten by the worker afterwards.
+    A name typed by a person is never overwritten by the worker afterwards. ``decision_note`` is the
+    reason kept with a decision change in the applicant's decision history.
     """
     applicant = get(applicant_id)
     changes = dict(changes)
+    note = changes.pop("decision_note", None)
     if "name" in changes:
         if not changes["name"]:
             raise Invalid("name cannot be empty")
         applicant.name_source = "entered"
     if "decision" in changes:
-        applicant.decide(changes.pop("decision"), user_id)
+        before = applicant.decision
+        if applicant.decide(changes.pop("decision"), user_id, note):
+            record_audit("applicant.decide", user_id, "applicant", applicant.id, **{"from": before, "to": applicant.decision})
+    if changes:
+        record_audit("applicant.update", user_id, "applicant", applicant.id, fields=sorted(changes))
     for field, value in changes.items():
         setattr(applicant, field, value)
     db.session.commit()
     return applicant
 
 
-def decide(applicant_id: int, decision: str | None, user_id: int | None) -> Applicant:
-    """Record a person's OK/NG decision (or clear it) with who and when; commits."""
-    return update(applicant_id, {"decision": decision}, user_id)
+def decide(applicant_id: int, decision: str | None, user_id: int | None, note: str | None = None) -> Applicant:
+    """Record a person's OK/NG decision (or clear it) with who, when and why; commits."""
+    return update(applicant_id, {"decision": decision, "decision_note": note}, user_id)
+
+
+def decisions(applicant_id: int) -> list[DecisionChange]:
+    """The applicant's decision history, oldest first."""
+    get(applicant_id)
+    return list(db.session.scalars(select(DecisionChange).where(DecisionChange.applicant_id == applicant_id)
+                                   .order_by(DecisionChange.id)))
 
 
 def release_resume(sha256: str | None) -> None:
@@ -161,11 +184,13 @@ def release_resume(sha256: str | None) -> None:
         delete_resume(sha256)
 
 
-def remove(applicant_id: int) -> None:
-    """Delete an applicant: its nouns and events go with the row, its file when nobody else refers to it."""
+def remove(applicant_id: int, user_id: int | None = None) -> None:
+    """Delete an applicant: its nouns, events and decision history go with the row, its file when nobody else
+    refers to it. The audit trail keeps who deleted which id when (no personal data)."""
     applicant = get(applicant_id)
     sha256 = applicant.resume_sha256
     db.session.delete(applicant)
+    record_audit("applicant.delete", user_id, "applicant", applicant_id)
     db.session.commit()
     release_resume(sha256)
 

@@ -112,6 +112,7 @@ def load(env=None) -> dict:
     if sources_key and len(_urlsafe_b64decode(sources_key)) != 32:
         raise SettingsError("SENKO_SOURCES_KEY must be 32 bytes in url-safe base64 (a Fernet key)")
 
+    database_url = env.get("SENKO_DATABASE_URL", "mysql+mysqldb://senko:senko@127.0.0.1:3306/senko?charset=utf8mb4")
     redis_url = env.get("SENKO_REDIS_URL", "redis://127.0.0.1:6379/0")
     config = {
         "SENKO_ENV": senko_env,
@@ -126,9 +127,9 @@ def load(env=None) -> dict:
         "JWT_TOKEN_LOCATION": ["headers"],
         "JWT_ACCESS_TOKEN_EXPIRES": timedelta(seconds=parse_int(env.get("SENKO_ACCESS_TOKEN_SECONDS"), 900)),
         "JWT_REFRESH_TOKEN_EXPIRES": timedelta(seconds=parse_int(env.get("SENKO_REFRESH_TOKEN_SECONDS"), 30 * 86400)),
-        "SQLALCHEMY_DATABASE_URI": env.get(
-            "SENKO_DATABASE_URL", "mysql+mysqldb://senko:senko@127.0.0.1:3306/senko?charset=utf8mb4"
-        ),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        # The account migrations run with (DDL); the app itself never needs it. Single-account setups: the same URL.
+        "SENKO_MIGRATE_DATABASE_URI": env.get("SENKO_MIGRATE_DATABASE_URL") or database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {
             "pool_pre_ping": True,
             "pool_recycle": parse_int(env.get("SENKO_DB_POOL_RECYCLE"), 280),
@@ -140,6 +141,11 @@ def load(env=None) -> dict:
         "RATELIMIT_STORAGE_URI": env.get("SENKO_RATELIMIT_STORAGE_URL", redis_url),
         "RATELIMIT_HEADERS_ENABLED": True,
         "SENKO_LOGIN_RATE_LIMIT": env.get("SENKO_LOGIN_RATE_LIMIT", "10 per minute"),
+        "SENKO_LOGIN_FREE_FAILURES": parse_int(env.get("SENKO_LOGIN_FREE_FAILURES"), 5),
+        "SENKO_LOGIN_DELAY_SECONDS": parse_float(env.get("SENKO_LOGIN_DELAY_SECONDS"), 2.0),
+        "SENKO_LOGIN_DELAY_MAX_SECONDS": parse_int(env.get("SENKO_LOGIN_DELAY_MAX_SECONDS"), 900),
+        # How many proxies in front of nginx set X-Forwarded-For (0: trust none, use the peer address).
+        "SENKO_TRUSTED_PROXIES": parse_int(env.get("SENKO_TRUSTED_PROXIES"), 0),
         "SENKO_CORS_ORIGINS": parse_list(env.get("SENKO_CORS_ORIGINS"), ["http://localhost:8080", "http://127.0.0.1:8080"]),
         "SENKO_PAGE_LIMIT_MAX": parse_int(env.get("SENKO_PAGE_LIMIT_MAX"), 100),
         "SENKO_TRIAGE_THRESHOLD": parse_float(env.get("SENKO_TRIAGE_THRESHOLD"), 0.65),
@@ -153,6 +159,11 @@ def load(env=None) -> dict:
         "SENKO_PDF_SOFT_TIME_LIMIT": parse_int(env.get("SENKO_PDF_SOFT_TIME_LIMIT"), 60),
         "SENKO_PDF_TIME_LIMIT": parse_int(env.get("SENKO_PDF_TIME_LIMIT"), 90),
         "SENKO_PDF_MAX_ATTEMPTS": parse_int(env.get("SENKO_PDF_MAX_ATTEMPTS"), 2),
+        # Each PDF is read in a child process held to these (PDF bombs), and only text a reader sees counts.
+        "SENKO_PDF_MEMORY_MB": parse_int(env.get("SENKO_PDF_MEMORY_MB"), 512),
+        "SENKO_PDF_EXTRACT_SECONDS": parse_float(env.get("SENKO_PDF_EXTRACT_SECONDS"), 30.0),
+        "SENKO_PDF_MAX_DECODED_BYTES": parse_int(env.get("SENKO_PDF_MAX_DECODED_BYTES"), 64 * 1024 * 1024),
+        "SENKO_PDF_MIN_TEXT_PT": parse_float(env.get("SENKO_PDF_MIN_TEXT_PT"), 4.0),
         "SENKO_STOPWORDS_FILE": env.get("SENKO_STOPWORDS_FILE", ""),
         "SENKO_EXTRA_STOPWORDS": parse_list(env.get("SENKO_EXTRA_STOPWORDS"), []),
         "SENKO_PREDICT_URL": env.get("SENKO_PREDICT_URL", ""),

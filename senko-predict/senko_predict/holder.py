@@ -6,12 +6,12 @@ reference in one assignment, so every request uses either the old or the new mod
 """
 import hashlib
 import logging
-import pickle
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import artifact
 from .contract import Explanation, document_text
 from .explain import explain, linear_weights
 
@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class LoadedModel:
-    """A verified, unpickled model with its registry metadata."""
+    """A verified, loaded model with its registry metadata."""
 
     version: str
     pipeline: object
@@ -86,7 +86,7 @@ class ModelHolder:
                 self.problem = f"model {row['version']} refused: {exc}"
 
     def load(self, row: dict) -> LoadedModel:
-        """Read the file, check its sha256 against the registry, then unpickle it (never before)."""
+        """Read the file, check its sha256 against the registry, then load it as a skops artifact (never a pickle)."""
         started = time.perf_counter()
         path = self.model_dir / row["filename"]
         try:
@@ -96,10 +96,13 @@ class ModelHolder:
         digest = hashlib.sha256(data).hexdigest()
         if digest != row["sha256"]:
             raise ModelRefused(f"sha256 mismatch: file {digest[:12]}…, registry {row['sha256'][:12]}… (tampered or replaced)")
+        if not path.name.endswith(artifact.SUFFIX):
+            raise ModelRefused(f"{path.name} is a pickle from an earlier Senko, and pickles are never loaded here: "
+                               f"convert it with `{artifact.CONVERT_COMMAND}`")
         try:
-            pipeline = pickle.loads(data)
-        except Exception as exc:
-            raise ModelRefused(f"cannot unpickle ({type(exc).__name__}: {exc})") from exc
+            pipeline = artifact.loads(data)
+        except artifact.ArtifactRefused as exc:
+            raise ModelRefused(str(exc)) from exc
         if not hasattr(pipeline, "predict_proba"):
             raise ModelRefused("the object has no predict_proba")
         vectorizer, coef = linear_weights(pipeline)
@@ -124,4 +127,4 @@ class ModelHolder:
 
 
 class ModelRefused(Exception):
-    """The registry's active model cannot be used (missing, tampered, not a model)."""
+    """The registry's active model cannot be used (missing, tampered, a legacy pickle, untrusted types, not a model)."""

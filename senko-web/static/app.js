@@ -1,5 +1,22 @@
-// Senko's browser UI, part 5 of 5: login, uploads, the models card, the events poll (popups) and start-up.
+// Senko's browser UI, part 6 of 6: login, the pages, uploads, the models card, the events poll (popups) and start-up.
 "use strict";
+
+// The pages, by address: 応募者 (everyone), 媒体連携 and ユーザーと監査 (admins).
+const VIEWS = [
+  { hash: "", view: "applicants-view", nav: "nav-applicants", open: () => loadApplicants().catch(() => {}) },
+  { hash: "#sources", view: "sources-view", nav: "nav-sources", admin: true, open: () => openSources() },
+  { hash: "#users", view: "users-view", nav: "nav-users", admin: true, open: () => openUsers() },
+];
+
+function showView(reload = false) {
+  const admin = state.user?.role === "admin";
+  const current = VIEWS.find((v) => v.hash === location.hash && (!v.admin || admin)) || VIEWS[0];
+  for (const v of VIEWS) {
+    $(v.view).hidden = v !== current;
+    $(v.nav).classList.toggle("current", v === current);
+  }
+  if (current !== VIEWS[0] || reload) current.open();
+}
 
 // Events since the last poll become popups; failures (résumé, training, a source's run) show in red.
 function isFailure(kind) { return kind === "failed" || kind.endsWith("_failed"); }
@@ -39,6 +56,7 @@ async function show() {
   } catch (error) { clearSession(); return show(); }
   const admin = state.user.role === "admin";
   $("user-email").textContent = `${state.user.name} (${state.user.email})`;
+  $("password-user").value = state.user.email;
   $("models-card").hidden = !admin;
   $("nav").hidden = !admin;
   showView();
@@ -101,8 +119,11 @@ function wire() {
     try { $("models-message").textContent = (await api("/models/rollback", { method: "POST" })).message; loadModels(); }
     catch (error) { $("models-message").textContent = error.message; }
   });
+  for (const v of VIEWS) $(v.nav).addEventListener("click", () => { location.hash = v.hash; });
+  window.addEventListener("hashchange", () => showView(true));
   wireApplicants();
   wireSources();
+  wireAccount();
   wireSourceForm();
 }
 

@@ -1,5 +1,5 @@
-// Senko's browser UI, part 1 of 5: the API client, the session, toasts and small DOM helpers.
-// Plain scripts loaded in order by index.html (core, applicants, sources, source-form, app);
+// Senko's browser UI, part 1 of 6: the API client, the session, toasts and small DOM helpers.
+// Plain scripts loaded in order by index.html (core, applicants, sources, source-form, account, app);
 // they share these globals. No build step, no inline code: a strict CSP allows only our own files.
 "use strict";
 

@@ -1,4 +1,4 @@
-// Senko's browser UI, part 4 of 5: adding and editing a source (settings as JSON, 接続テスト) and the allow list.
+// Senko's browser UI, part 4 of 6: adding and editing a source (settings as JSON, 接続テスト) and the allow list.
 "use strict";
 
 // A starting point per kind (the settings are documented in senko/sources/connectors/<kind>.py).

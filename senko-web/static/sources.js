@@ -1,4 +1,4 @@
-// Senko's browser UI, part 3 of 5: the 媒体連携 page (admins): the sources, their runs, run now, delete.
+// Senko's browser UI, part 3 of 6: the 媒体連携 page (admins): the sources, their runs, run now, delete.
 "use strict";
 
 const KINDS = { json_api: "JSON API", html_console: "管理画面 (HTML)", imap: "応募通知メール (IMAP)" };
@@ -84,12 +84,10 @@ async function deleteSource(source) {
   } catch (error) { $("sources-message").textContent = error.message; }
 }
 
-// Which page shows: 応募者 (everyone) or 媒体連携 (admins), from the address (#sources).
-function showView() {
-  const sources = location.hash === "#sources" && state.user?.role === "admin";
-  $("applicants-view").hidden = sources; $("sources-view").hidden = !sources;
-  $("nav-applicants").classList.toggle("current", !sources); $("nav-sources").classList.toggle("current", sources);
-  if (sources) { loadSources().catch((error) => { $("sources-message").textContent = error.message; }); loadAllowList(); }
+// Called by showView (app.js) when the 媒体連携 page opens.
+function openSources() {
+  loadSources().catch((error) => { $("sources-message").textContent = error.message; });
+  loadAllowList();
 }
 
 // Called by the events poll: source events refresh the page; a running source is watched until it ends.
@@ -99,11 +97,5 @@ function sourcesChanged(events) {
 }
 
 function wireSources() {
-  $("nav-applicants").addEventListener("click", () => { location.hash = ""; });
-  $("nav-sources").addEventListener("click", () => { location.hash = "#sources"; });
-  window.addEventListener("hashchange", () => {
-    showView();
-    if (!$("applicants-view").hidden) loadApplicants().catch(() => {});
-  });
   $("source-runs-close").addEventListener("click", () => { sourcesState.history = null; $("source-runs-card").hidden = true; });
 }

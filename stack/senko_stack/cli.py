@@ -51,7 +51,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if args.command == "up":
         return up(stack)
-    for key, value in sorted(stack.child_env().items()):
+    # For `make flask`: the migrator's URL too, so `make flask ARGS="db upgrade"` works.
+    for key, value in sorted(stack.migrate_env().items()):
         if key.startswith(("SENKO_", "FLASK_")):
             print(f"export {key}={shlex.quote(value)}")
     return 0

@@ -92,8 +92,12 @@ def read_pid(run: Path, name: str) -> int | None:
     return pid
 
 
-def spawn(run: Path, log: Path, name: str, argv: list[str], cwd: Path, env: Mapping[str, str]) -> int:
-    """Start ``argv`` in its own session unless ``name`` runs already; log to ``log/<name>.log``, record its pid."""
+def spawn(run: Path, log: Path, name: str, argv: list[str], cwd: Path, env: Mapping[str, str],
+          user: Mapping | None = None) -> int:
+    """Start ``argv`` in its own session unless ``name`` runs already; log to ``log/<name>.log``, record its pid.
+
+    ``user``: ``Popen`` arguments (``user``, ``group``, ``extra_groups``) of the account to run it as.
+    """
     existing = read_pid(run, name)
     if existing:
         return existing
@@ -102,7 +106,7 @@ def spawn(run: Path, log: Path, name: str, argv: list[str], cwd: Path, env: Mapp
     with open(log / f"{name}.log", "ab") as logfile:
         proc = subprocess.Popen(
             argv, cwd=cwd, env=dict(env), stdout=logfile, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            start_new_session=True,
+            start_new_session=True, **(user or {}),
         )
     pid_file(run, name).write_text(str(proc.pid))
     return proc.pid

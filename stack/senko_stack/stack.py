@@ -1,16 +1,17 @@
 """``Stack``: one native Senko stack (a ``var`` folder, its settings), as ``make up`` and the tests use it.
 
 A thin class: the settings come from ``config``, the process bookkeeping from ``processes``, each
-service from ``services``.
+service from ``services``, who runs it from ``privileges``.
 """
 from __future__ import annotations
 
+import functools
 import subprocess
 import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-from . import config, processes, services
+from . import config, privileges, processes, services
 
 
 class Stack:
@@ -23,6 +24,7 @@ class Stack:
         self.env = env
         self.run = self.var / "run"
         self.log = self.var / "log"
+        self.data_shared = False  # the data folders were handed to the service user (services.share_data)
         for folder in (self.run, self.log):
             folder.mkdir(parents=True, exist_ok=True)
 
@@ -36,9 +38,38 @@ class Stack:
         """The environment every Senko process of this stack gets."""
         return config.child_env(self.var, self.env)
 
+    def migrate_env(self) -> dict:
+        """``child_env`` plus the migrator account's URL (``SENKO_MIGRATE_DATABASE_URL``)."""
+        return config.migrate_env(self.var, self.env)
+
     def predict_database_url(self) -> str:
         """senko-predict's own account: SELECT on the model registry only."""
         return config.predict_database_url(self.env)
+
+    def migrate_database_url(self) -> str:
+        """The migrator account: DDL and DML on Senko's database."""
+        return config.migrate_database_url(self.env)
+
+    def redis_url(self, role: str = "admin", database: int = 0) -> str:
+        """Redis as ``role`` (app, broker or admin: the stack's own user, for its checks and the tests)."""
+        return config.redis_url(self.env, role, database)
+
+    # ---- who runs what ---------------------------------------------------------------------------
+    @functools.cached_property
+    def account(self) -> privileges.Account | None:
+        """The unprivileged user the services run as when the stack is started as root (None otherwise);
+        the first use checks that it can reach the code and the venv."""
+        account = privileges.service_account(self.env)
+        privileges.check_reachable(account, self.var, privileges.code_paths(config.ROOT))
+        return account
+
+    def daemon_account(self, name: str) -> privileges.Account | None:
+        """MariaDB's or Redis's own system user (``mysql``, ``redis``) when started as root."""
+        return privileges.daemon_account(name, self.account)
+
+    def popen_user(self) -> dict:
+        """``subprocess`` arguments running a command as the service user (none when not root)."""
+        return self.account.popen() if self.account else {}
 
     @property
     def python(self) -> str:
@@ -54,9 +85,11 @@ class Stack:
         """The pid of service ``name`` if its pid file names a live process."""
         return processes.read_pid(self.run, name)
 
-    def spawn(self, name: str, argv: list[str], cwd: Path | None = None, env: dict | None = None) -> int:
-        """Start ``argv`` as service ``name`` (see ``processes.spawn``) with the stack's environment."""
-        return processes.spawn(self.run, self.log, name, argv, cwd or config.ROOT, env or self.child_env())
+    def spawn(self, name: str, argv: list[str], cwd: Path | None = None, env: dict | None = None,
+              user: privileges.Account | None = None) -> int:
+        """Start ``argv`` as service ``name`` (see ``processes.spawn``) with the stack's environment, as ``user``."""
+        return processes.spawn(self.run, self.log, name, argv, cwd or config.ROOT, env or self.child_env(),
+                               user.popen() if user else None)
 
     def stop(self, name: str, timeout: float = 20.0) -> bool:
         """Stop service ``name`` started by this stack; False when it was not running."""

@@ -171,8 +171,7 @@ def labelled_documents(count: int = 60):
 
 def pipelines():
     from sklearn.calibration import CalibratedClassifierCV
-    from sklearn.ensemble import RandomForestClassifier
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
     from sklearn.svm import LinearSVC
@@ -183,20 +182,22 @@ def pipelines():
     return {
         "linear_svm": make_pipeline(vectorizer(), CalibratedClassifierCV(LinearSVC(), method="sigmoid", cv=3)),
         "logistic_regression": make_pipeline(vectorizer(), LogisticRegression()),
-        "forest": make_pipeline(vectorizer(), RandomForestClassifier(n_estimators=10, random_state=0)),
+        # Allowed types, but three steps: scored without explanations, like any non-linear model.
+        "three_steps": make_pipeline(vectorizer(), TfidfTransformer(), LogisticRegression()),
     }
 
 
-@pytest.mark.parametrize("algorithm", ["linear_svm", "logistic_regression", "forest"])
+@pytest.mark.parametrize("algorithm", ["linear_svm", "logistic_regression", "three_steps"])
 def test_trainer_and_server_give_the_same_probabilities(tmp_path, algorithm):
     """A pipeline fitted on document_text answers through /predict exactly as when called on document_text directly."""
+    from senko_predict import artifact
     from senko_predict.app import create_app
 
     documents, labels = labelled_documents()
     pipeline = pipelines()[algorithm].fit([document_text(d) for d in documents], labels)
-    data = pickle.dumps(pipeline)
-    (tmp_path / "model.pkl").write_bytes(data)
-    row = {"version": "v1", "filename": "model.pkl", "sha256": hashlib.sha256(data).hexdigest(), "algorithm": algorithm,
+    data = artifact.dumps(pipeline)
+    (tmp_path / "model.skops").write_bytes(data)
+    row = {"version": "v1", "filename": "model.skops", "sha256": hashlib.sha256(data).hexdigest(), "algorithm": algorithm,
            "training_size": len(documents), "metrics": {}, "trained_at": None}
     service = create_app({"SENKO_MODEL_DIR": str(tmp_path), "SENKO_PREDICT_POLL_SECONDS": 0}, registry=FakeRegistry(row))
 
@@ -209,7 +210,42 @@ def test_trainer_and_server_give_the_same_probabilities(tmp_path, algorithm):
     assert answer["probabilities"] == direct
     # "機械 学習" and "機械学習" are the same token on both sides.
     assert answer["probabilities"][2] == float(pipeline.predict_proba(["機械学習"])[:, 1][0])
-    if algorithm == "forest":
+    if algorithm == "three_steps":
         assert answer["explanations"] == [[] for _ in asked]
     else:
         assert "機械学習" in {e["noun"] for e in answer["explanations"][0]}
+
+
+class WritesMarker:
+    """Pickles to a call of ``exec`` that writes ``marker`` when unpickled."""
+
+    def __init__(self, marker):
+        self.source = f"open({str(marker)!r}, 'w').write('ran')"
+
+    def __reduce__(self):
+        return exec, (self.source,)
+
+
+def test_server_loads_nothing_but_allow_listed_skops(tmp_path):
+    """A legacy .pkl (even with the right sha256), a pickle named .skops and a skops forest are refused; nothing ran."""
+    import skops.io
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.pipeline import make_pipeline
+
+    from senko_predict.app import create_app
+
+    documents, labels = labelled_documents()
+    texts = [document_text(d) for d in documents]
+    forest = make_pipeline(pipelines()["linear_svm"].steps[0][1], RandomForestClassifier(n_estimators=3)).fit(texts, labels)
+    marker = tmp_path / "pwned"
+    evil = pickle.dumps(WritesMarker(marker))
+    cases = [("v1.pkl", evil, "flask models convert"), ("v1.skops", evil, "pickle"),
+             ("v1.skops", skops.io.dumps(forest), "sklearn.ensemble._forest.RandomForestClassifier")]
+    for filename, data, reason in cases:
+        (tmp_path / filename).write_bytes(data)
+        row = {"version": "v1", "filename": filename, "sha256": hashlib.sha256(data).hexdigest(), "algorithm": "x",
+               "training_size": None, "metrics": {}, "trained_at": None}
+        service = create_app({"SENKO_MODEL_DIR": str(tmp_path), "SENKO_PREDICT_POLL_SECONDS": 0}, registry=FakeRegistry(row))
+        ready = service.test_client().get("/ready")
+        assert ready.status_code == 503 and reason in ready.get_json()["message"], (filename, ready.get_json())
+    assert not marker.exists()

@@ -1,4 +1,5 @@
-"""senko-predict: real pickles (good, tampered, missing, wrong type), hot swap under load, and the app end to end."""
+"""senko-predict: real model files (good, tampered, missing, wrong type, legacy pickle), hot swap under load, the app end to end."""
+import hashlib
 import pickle
 import threading
 import time
@@ -98,21 +99,39 @@ def test_tampered_or_missing_file_is_refused(app, trained):
 
 
 def test_wrong_type_is_refused_and_old_model_kept(app, trained):
-    """A registered pickle that is not a model is refused; a worker serving a good model keeps it."""
+    """A registered skops file that is not a model is refused; a worker serving a good model keeps it."""
     from senko.models import MlModel
     from senko.training import registry
+    from senko_predict import artifact
 
     activate(app, trained[0])
     service = predict_app(app)
     holder = service.extensions["model_holder"]
     assert holder.current.version == trained[0]
     with app.app_context():
-        bogus = registry.register(pickle.dumps({"not": "a model"}), "dict", "imported", {}, {}, None, None)
+        bogus = registry.register(artifact.dumps({"not": "a model"}), "dict", "imported", {}, {}, None, None)
         registry.activate(MlModel.by_version(bogus.version))
     holder.refresh()
     assert holder.current.version == trained[0]  # kept serving the good one
     fresh = predict_app(app).test_client().get("/ready")
     assert fresh.status_code == 503 and "no predict_proba" in fresh.get_json()["message"]
+
+
+def test_legacy_pickle_is_refused_with_the_way_out(app, trained):
+    """An active model still stored as a pickle by an earlier Senko is refused (hash right or not) and /ready names the convert command."""
+    from senko.extensions import db
+    from senko.models import MlModel
+
+    activate(app, trained[0])
+    with app.app_context():
+        model = MlModel.by_version(trained[0])
+        folder = Path(app.config["SENKO_MODEL_DIR"])
+        data = pickle.dumps({"not": "loaded"})
+        (folder / f"{model.version}.pkl").write_bytes(data)
+        model.filename, model.sha256 = f"{model.version}.pkl", hashlib.sha256(data).hexdigest()
+        db.session.commit()
+    ready = predict_app(app).test_client().get("/ready")
+    assert ready.status_code == 503 and "flask models convert" in ready.get_json()["message"]
 
 
 def test_hot_swap_under_concurrent_requests(app, trained, predict_service, wait_for):

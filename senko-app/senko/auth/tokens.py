@@ -1,10 +1,17 @@
 """JWT callbacks and token revocation.
 
 Logout stores the token's ``jti`` in Redis with a TTL equal to the token's remaining lifetime, and
-every protected request checks it. When Redis is unreachable the check raises, and the error handler
-answers 503: revocation fails closed.
+every protected request checks it. An access token also names the refresh token it belongs to
+(``pair``): revoking the refresh token ends every access token minted from it. When Redis is
+unreachable the check raises, and the error handler answers 503: revocation fails closed.
+
+Every token carries the user's ``gen`` (token generation) at issue time; the user lookup refuses a
+token of an older generation or of a deactivated user, so a password change, a deactivation or
+"log out everywhere" ends every session at once.
 """
 import time
+
+from flask_jwt_extended import create_access_token, create_refresh_token, decode_token
 
 from ..errors import error_response
 from ..extensions import db, jwt, redis_store
@@ -17,18 +24,50 @@ WRONG_TYPE_MESSAGES = {
 }
 
 
+def issue_tokens(user: User) -> dict:
+    """A new session for ``user``: a refresh token and an access token paired with it."""
+    refresh = create_refresh_token(identity=str(user.id), additional_claims={"gen": user.token_generation})
+    return {"access_token": access_token_for(user, decode_token(refresh)["jti"]), "refresh_token": refresh}
+
+
+def access_token_for(user: User, refresh_jti: str) -> str:
+    """An access token of the session whose refresh token has the id ``refresh_jti``."""
+    return create_access_token(identity=str(user.id), additional_claims={"gen": user.token_generation, "pair": refresh_jti})
+
+
 def revoke(jwt_payload: dict) -> None:
     """Mark the token described by ``jwt_payload`` as revoked until it would have expired anyway."""
     ttl = max(int(jwt_payload["exp"] - time.time()), 1)
     redis_store.client.set(REVOKED_PREFIX + jwt_payload["jti"], jwt_payload.get("type", "access"), ex=ttl)
 
 
+def revoke_pair(access_payload: dict, refresh_ttl: int) -> None:
+    """Revoke an access token and the refresh token it was issued with (``refresh_ttl``: the refresh lifetime)."""
+    revoke(access_payload)
+    pair = access_payload.get("pair")
+    if pair:
+        redis_store.client.set(REVOKED_PREFIX + pair, "refresh", ex=max(refresh_ttl, 1))
+
+
 def is_revoked(jwt_payload: dict) -> bool:
-    """True when the token's jti is in the revocation store (a token without a jti cannot be revoked, so it never passes)."""
+    """True when the token's jti, or the refresh token it belongs to, is in the revocation store.
+
+    A token without a jti cannot be revoked, so it never passes. One Redis round trip.
+    """
     jti = jwt_payload.get("jti")
     if not jti or "exp" not in jwt_payload:
         return True
-    return bool(redis_store.client.exists(REVOKED_PREFIX + jti))
+    keys = [REVOKED_PREFIX + jti]
+    if jwt_payload.get("pair"):
+        keys.append(REVOKED_PREFIX + str(jwt_payload["pair"]))
+    return bool(redis_store.client.exists(*keys))
+
+
+def current_session(user: User | None, jwt_payload: dict) -> User | None:
+    """The token's user while its session is valid: the user is active and the token's generation current."""
+    if user is None or not user.active or jwt_payload.get("gen", 0) != user.token_generation:
+        return None
+    return user
 
 
 def init_app(app):
@@ -41,8 +80,8 @@ def init_app(app):
 
     @jwt.user_lookup_loader
     def _load_user(_header, payload):
-        # Looked up on every request so a deleted user's tokens stop working at once.
-        return db.session.get(User, int(payload["sub"]))
+        # Looked up on every request so a deactivated user's (or an ended session's) tokens stop at once.
+        return current_session(db.session.get(User, int(payload["sub"])), payload)
 
     @jwt.unauthorized_loader
     def _missing(reason):
@@ -67,7 +106,7 @@ def init_app(app):
 
     @jwt.user_lookup_error_loader
     def _no_user(_header, _payload):
-        return error_response(401, "User of this token no longer exists")
+        return error_response(401, "Session has ended: log in again")
 
     @jwt.token_verification_failed_loader
     def _failed(_header, _payload):

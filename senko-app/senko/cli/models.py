@@ -1,12 +1,13 @@
-"""``flask models ...``: train, list, activate, roll back and import models from the command line."""
+"""``flask models ...``: train, list, activate, roll back, import and convert models from the command line."""
 from pathlib import Path
 
 import click
 from sqlalchemy import select
 
+from ..exceptions import SenkoError
 from ..extensions import db
 from ..models import MlModel
-from ..training import registry
+from ..training import legacy, registry
 from .base import SenkoGroup
 
 models = SenkoGroup("models", help="Train, compare, activate and roll back scoring models.")
@@ -59,6 +60,32 @@ def rollback():
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--algorithm", default="", help="A label for the registry (default: the class name).")
 def import_(path, algorithm):
-    """Import a pickled scikit-learn pipeline trained elsewhere (checked on the hold-out set first)."""
+    """Import a skops file of a scikit-learn pipeline trained elsewhere (pickles are refused; checked on the hold-out set)."""
     model = registry.import_model(path.read_bytes(), algorithm, None)
     click.echo(f"Imported {path.name} as {model.version} (candidate); AUC on hold-out: {model.metrics.get('roc_auc')}")
+
+
+@models.command("convert")
+@click.argument("versions", nargs=-1)
+def convert(versions):
+    """Convert models stored as pickles by earlier versions to skops (all of them, or VERSIONS).
+
+    Each pickle is checked against its registry sha256 first and unpickled only in a child
+    process with an empty environment; a file that does not match is refused, never loaded.
+    """
+    targets = [registry.by_version(version) for version in versions] if versions else legacy.legacy_models()
+    if not targets:
+        click.echo("No model is stored as a pickle: nothing to convert.")
+        return
+    refused = 0
+    for model in targets:
+        legacy_name = model.filename
+        try:
+            legacy.convert(model)
+        except SenkoError as exc:
+            refused += 1
+            click.echo(f"Refused {model.version}: {exc.message}", err=True)
+            continue
+        click.echo(f"Converted {model.version}: {legacy_name} -> {model.filename}")
+    if refused:
+        raise click.ClickException(f"{refused} of {len(targets)} models not converted")

@@ -1,16 +1,24 @@
-"""``flask users ...``: manage users without the API (first admin, password resets)."""
+"""``flask users ...``: manage users without the API (first admin, password resets, deactivation)."""
 import secrets
 
 import click
 from sqlalchemy import select
 
-from ..auth.accounts import create_user, set_password
+from ..auth.accounts import create_user, delete_user, end_sessions, set_password, update_user
 from ..exceptions import NotFound
 from ..extensions import db
 from ..models import ROLES, User
 from .base import SenkoGroup
 
-users = SenkoGroup("users", help="Create, list and reset users.")
+users = SenkoGroup("users", help="Create, list, reset, deactivate users and end their sessions.")
+
+
+def by_email(email: str) -> User:
+    """The user with this email, or ``NotFound``."""
+    user = User.by_email(email)
+    if user is None:
+        raise NotFound(f"no user {email}")
+    return user
 
 
 @users.command("create")
@@ -34,22 +42,63 @@ def create(email, name, role, password, if_missing):
 
 @users.command("list")
 def list_users():
-    """List users: id, email, role, name."""
+    """List users: id, email, role, active or inactive, name."""
     for user in db.session.scalars(select(User).order_by(User.id)):
-        click.echo(f"{user.id}\t{user.email}\t{user.role}\t{user.name}")
+        click.echo(f"{user.id}\t{user.email}\t{user.role}\t{'active' if user.active else 'inactive'}\t{user.name}")
 
 
 @users.command("reset-password")
 @click.option("--email", required=True)
 @click.option("--password", envvar="SENKO_NEW_PASSWORD", help="New password (or $SENKO_NEW_PASSWORD); generated when omitted.")
 def reset_password(email, password):
-    """Set a new password for a user; a generated one is printed once."""
-    user = User.by_email(email)
-    if user is None:
-        raise NotFound(f"no user {email}")
+    """Set a new password for a user (every session of theirs ends); a generated one is printed once."""
+    user = by_email(email)
     generated = not password
     password = password or secrets.token_urlsafe(18)
     set_password(user, password)
     click.echo(f"Password reset for {user.email}")
     if generated:
         click.echo(f"Password (shown once): {password}")
+
+
+@users.command("deactivate")
+@click.option("--email", required=True)
+def deactivate(email):
+    """Deactivate a user: they cannot log in and every session of theirs ends. Their decisions stay theirs."""
+    user = update_user(by_email(email), {"active": False}, None)
+    click.echo(f"Deactivated {user.email}")
+
+
+@users.command("activate")
+@click.option("--email", required=True)
+def activate(email):
+    """Let a deactivated user log in again."""
+    user = update_user(by_email(email), {"active": True}, None)
+    click.echo(f"Activated {user.email}")
+
+
+@users.command("set-role")
+@click.option("--email", required=True)
+@click.option("--role", type=click.Choice(ROLES), required=True)
+def set_role(email, role):
+    """Change a user's role."""
+    user = update_user(by_email(email), {"role": role}, None)
+    click.echo(f"{user.email} is now {user.role}")
+
+
+@users.command("logout-all")
+@click.option("--email", required=True)
+def logout_all(email):
+    """End every session of a user (every token issued so far stops working)."""
+    user = by_email(email)
+    end_sessions(user)
+    click.echo(f"Ended every session of {user.email}")
+
+
+@users.command("delete")
+@click.option("--email", required=True)
+def delete(email):
+    """Delete a user nothing refers to (no decisions, applicants, models or audit entries); otherwise deactivate."""
+    user = by_email(email)
+    delete_user(user)
+    click.echo(f"Deleted {email.lower()}")

@@ -1,11 +1,15 @@
 """PDFs a real inbox brings, for tests and manual tries: encrypted, truncated, corrupted, circular,
-scanned, empty, huge, fake. Each must end ``failed`` with its reason (or be processed if it can be
-recovered) while the worker stays up.
+scanned, empty, huge, fake, bombs. Each must end ``failed`` with its reason (or be processed if it
+can be recovered) while the worker stays up. And résumés stuffed with text a reader never sees.
 """
 import io
+import zlib
 from pathlib import Path
 
-from .resumes import make_canvas, make_profile, render_pdf, resume_pdf
+from .resumes import FONT, Profile, make_canvas, make_profile, render_pdf, resume_pdf
+
+# Ways to hide a line from a reader: text render mode 3, white on the white page, 1 pt, beside the page.
+HIDING = ("invisible", "white", "tiny", "off_page")
 
 
 def encrypted_pdf() -> bytes:
@@ -101,6 +105,75 @@ def unmapped_font_pdf() -> bytes:
     ])
 
 
+def stuffed_resume_pdf(profile: Profile, words: list[str], hiding: tuple[str, ...] = HIDING) -> bytes:
+    """``profile``'s résumé plus ``words`` in the bottom margin, once for each way of ``hiding`` them (score stuffing)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    def overlay(pdf, width, height):
+        y = 52
+        for how in hiding:
+            size = 1 if how == "tiny" else 7
+            lines = [""]
+            for word in words:  # wrapped to the page's width
+                if lines[-1] and stringWidth(f"{lines[-1]} {word}", FONT, size) > width - 100:
+                    lines.append("")
+                lines[-1] = f"{lines[-1]} {word}".strip()
+            text = pdf.beginText(width + 20 if how == "off_page" else 50, y)
+            text.setFont(FONT, size, leading=7)
+            if how == "invisible":
+                text.setTextRenderMode(3)
+            if how == "white":
+                text.setFillColorRGB(1, 1, 1)
+            text.textLines(lines)
+            pdf.saveState()  # the render mode outlives the text object: q/Q keeps it to this line
+            pdf.drawText(text)
+            pdf.restoreState()
+            y -= 7 * len(lines)
+
+    return resume_pdf(profile, overlay=overlay)
+
+
+def _deflated_repeat(piece: bytes, count: int) -> bytes:
+    """zlib data inflating to ``piece * count``, built without ever holding that.
+
+    After a full flush a compressor starts afresh, so every further copy of ``piece`` compresses to
+    the same block: the stream is the first block, the repeated one, the end and the right checksum.
+    """
+    compressor = zlib.compressobj(9)
+    first = compressor.compress(piece) + compressor.flush(zlib.Z_FULL_FLUSH)
+    block = compressor.compress(piece) + compressor.flush(zlib.Z_FULL_FLUSH)
+    end = compressor.flush()[:-4]  # the final block, without the checksum of two pieces
+    checksum = 1
+    for _ in range(count):
+        checksum = zlib.adler32(piece, checksum)
+    return first + block * (count - 1) + end + checksum.to_bytes(4, "big")
+
+
+def _content_pdf(content: bytes, tag: int = 0) -> bytes:
+    """A one-page PDF whose page content is the FlateDecode stream ``content``; ``tag`` makes a distinct file."""
+    return _hand_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        _stream(content, b"/Filter /FlateDecode"),
+    ]) + b"%% %d\n" % tag
+
+
+def flate_bomb_pdf(inflated_mb: int = 2048, tag: int = 0) -> bytes:
+    """A decompression bomb: a page whose content stream inflates to ``inflated_mb`` MB of ``0`` (2 GB from 2 MB)."""
+    return _content_pdf(_deflated_repeat(b"0 " * (1 << 19), inflated_mb), tag)
+
+
+def nesting_bomb_pdf(inflated_mb: int = 16, tag: int = 0) -> bytes:
+    """A memory bomb that stays small inflated: ``[`` opened millions of times, each a list the parser keeps."""
+    return _content_pdf(_deflated_repeat(b"[ " * (1 << 19), inflated_mb), tag)
+
+
+def slow_pdf(inflated_mb: int = 8, tag: int = 0) -> bytes:
+    """A page of millions of operands: small inflated, yet pdfminer needs about half a minute for it."""
+    return _content_pdf(_deflated_repeat(b"0 " * (1 << 19), inflated_mb), tag)
+
+
 def text_renamed_pdf() -> bytes:
     """A plain text file someone renamed to .pdf."""
     return "山田太郎 履歴書\nこれはPDFではありません。\n".encode()
@@ -116,6 +189,7 @@ HOSTILE = {
     "many_pages": many_pages_pdf,
     "unmapped_font": unmapped_font_pdf,
     "text_renamed": text_renamed_pdf,
+    "flate_bomb": flate_bomb_pdf,
 }
 
 

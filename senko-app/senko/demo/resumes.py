@@ -134,12 +134,19 @@ def make_canvas(buffer, **kwargs):
     return canvas.Canvas(buffer, pagesize=A4, **kwargs), A4
 
 
-def render_pdf(lines: list[str], vertical: bool = False, pages: int = 1, encrypt=None) -> bytes:
-    """A PDF of ``lines`` (horizontal, or vertical columns right to left) repeated on ``pages`` pages."""
+def render_pdf(lines: list[str], vertical: bool = False, pages: int = 1, encrypt=None, overlay=None) -> bytes:
+    """A PDF of ``lines`` (horizontal, or vertical columns right to left) repeated on ``pages`` pages.
+
+    ``overlay(canvas, width, height)``, when given, draws something more on the first page.
+    """
     buffer = io.BytesIO()
     pdf, (width, height) = make_canvas(buffer, encrypt=encrypt)
     size = 11
-    for _ in range(pages):
+    for page in range(pages):
+        if overlay is not None and page == 0:
+            pdf.saveState()
+            overlay(pdf, width, height)
+            pdf.restoreState()
         pdf.setFont(FONT, size)
         if vertical:
             x = width - 50
@@ -173,6 +180,6 @@ def render_pdf(lines: list[str], vertical: bool = False, pages: int = 1, encrypt
     return buffer.getvalue()
 
 
-def resume_pdf(profile: Profile) -> bytes:
-    """The résumé PDF of ``profile``."""
-    return render_pdf(profile.lines(), vertical=profile.vertical)
+def resume_pdf(profile: Profile, overlay=None) -> bytes:
+    """The résumé PDF of ``profile`` (``overlay``: see ``render_pdf``)."""
+    return render_pdf(profile.lines(), vertical=profile.vertical, overlay=overlay)

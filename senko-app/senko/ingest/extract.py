@@ -3,6 +3,11 @@
 Japanese specifics: vertical writing (縦書き) is laid out as vertical lines (``detect_vertical``) so
 its characters come out as words, and the text is NFKC-normalised (full-width ＡＢＣ１２３ → ABC123,
 half-width ｶﾀｶﾅ → カタカナ). Whatever text a damaged PDF still yields is used.
+
+Only what a reader sees is read (``senko.ingest.visibility``: invisible, background-coloured, tiny
+and off-page text is left out and counted in ``hidden_chars``), and a document may decompress to at
+most ``max_decoded_bytes`` (``senko.ingest.decoding``; more is ``too_large``). The worker runs this
+in a child process with memory and time limits (``senko.ingest.sandbox``).
 """
 import io
 import logging
@@ -12,7 +17,6 @@ import unicodedata
 import zlib
 from dataclasses import dataclass, field
 
-from pdfminer.converter import PDFPageAggregator
 from pdfminer.layout import LAParams, LTContainer, LTImage, LTTextBox
 from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfexceptions import PDFException
@@ -20,6 +24,9 @@ from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
 from pdfminer.psexceptions import PSException
+
+from .decoding import DecodedTooLarge, decode_budget
+from .visibility import VisibleTextAggregator
 
 for _name in ("pdfminer",):
     logging.getLogger(_name).setLevel(logging.ERROR)
@@ -29,6 +36,8 @@ PDF_ERRORS = (PDFException, PSException, ValueError, KeyError, TypeError, Attrib
               RecursionError, zlib.error, struct.error, AssertionError, OverflowError, UnicodeDecodeError, EOFError)
 CID = re.compile(r"\(cid:\d+\)")
 MAX_TEXT_CHARS = 200_000
+MIN_TEXT_PT = 4.0
+MAX_DECODED_BYTES = 64 * 1024 * 1024
 
 
 class ExtractionFailed(Exception):
@@ -48,6 +57,13 @@ class Extraction:
     pages: int
     damaged_pages: int = 0
     warnings: list[str] = field(default_factory=list)
+    # Characters left out because a reader does not see them, by reason (invisible, background, tiny, off_page).
+    hidden: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def hidden_chars(self) -> int:
+        """How many characters were left out as unseen."""
+        return sum(self.hidden.values())
 
 
 def _layout_text(layout) -> tuple[list[str], int]:
@@ -71,8 +87,22 @@ def normalize(text: str) -> str:
     return "\n".join(line.rstrip() for line in text.replace("\r", "\n").split("\n"))
 
 
-def extract_text(data: bytes, max_pages: int) -> Extraction:
-    """Extract the text of the PDF ``data`` or raise ExtractionFailed with a reason and a hint."""
+def extract_text(data: bytes, max_pages: int, min_text_pt: float = MIN_TEXT_PT,
+                 max_decoded_bytes: int = MAX_DECODED_BYTES) -> Extraction:
+    """Extract the text a reader sees in the PDF ``data`` or raise ExtractionFailed with a reason and a hint.
+
+    Text smaller than ``min_text_pt`` points is not seen; streams that decompress to more than
+    ``max_decoded_bytes`` in all make the document ``too_large``.
+    """
+    try:
+        with decode_budget(max_decoded_bytes):
+            return _extract(data, max_pages, min_text_pt)
+    except DecodedTooLarge:
+        raise ExtractionFailed("too_large", f"The PDF decompresses to more than {max_decoded_bytes // 2**20} MB; "
+                                            "a résumé is far smaller (a compression bomb?)") from None
+
+
+def _extract(data: bytes, max_pages: int, min_text_pt: float) -> Extraction:
     try:
         document = PDFDocument(PDFParser(io.BytesIO(data)), password="")
     except PDFPasswordIncorrect:
@@ -95,7 +125,7 @@ def extract_text(data: bytes, max_pages: int) -> Extraction:
         raise ExtractionFailed("no_text", "The PDF has no pages")
 
     manager = PDFResourceManager(caching=True)
-    device = PDFPageAggregator(manager, laparams=LAParams(detect_vertical=True))
+    device = VisibleTextAggregator(manager, laparams=LAParams(detect_vertical=True), min_size=min_text_pt)
     interpreter = PDFPageInterpreter(manager, device)
     result = Extraction(text="", pages=len(pages))
     texts, images = [], 0
@@ -109,6 +139,7 @@ def extract_text(data: bytes, max_pages: int) -> Extraction:
             continue
         texts.extend(page_texts)
         images += page_images
+    result.hidden = dict(device.hidden)
 
     text = normalize("\n".join(texts))
     if len(text) > MAX_TEXT_CHARS:
@@ -118,6 +149,9 @@ def extract_text(data: bytes, max_pages: int) -> Extraction:
     if not visible:
         if result.damaged_pages == len(pages):
             raise ExtractionFailed("unparseable", "No page could be read: " + "; ".join(result.warnings[:3]))
+        if result.hidden_chars:
+            raise ExtractionFailed("no_text", f"The PDF's only text cannot be seen ({result.hidden_chars} characters "
+                                              "invisible, in the background colour, tiny or off the page)")
         if images:
             raise ExtractionFailed("no_text",
                                    "No text layer: this looks like a scanned image. Run OCR or upload the original PDF")

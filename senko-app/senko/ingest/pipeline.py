@@ -14,9 +14,10 @@ from ..extensions import db
 from ..models import Applicant, ApplicantNoun, ApplicantStatus
 from ..models.applicant import IN_PIPELINE
 from ..scoring.service import score_or_queue
-from .extract import ExtractionFailed, extract_text
+from .extract import ExtractionFailed
 from .nouns import extract_nouns, load_stopwords, name_parts
 from .profile import read_name_fields
+from .sandbox import Limits, extract_bounded
 from .storage import resume_path
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,14 @@ def store_nouns(applicant_id: int, counts: dict) -> None:
         db.session.execute(insert(ApplicantNoun), [
             {"applicant_id": applicant_id, "noun": noun, "count": count} for noun, count in counts.items()
         ])
+
+
+def pdf_limits() -> Limits:
+    """What reading one PDF may take, from the settings."""
+    config = current_app.config
+    return Limits(max_pages=config["SENKO_PDF_MAX_PAGES"], min_text_pt=config["SENKO_PDF_MIN_TEXT_PT"],
+                  max_decoded_bytes=config["SENKO_PDF_MAX_DECODED_BYTES"], memory_mb=config["SENKO_PDF_MEMORY_MB"],
+                  seconds=config["SENKO_PDF_EXTRACT_SECONDS"])
 
 
 def fail(applicant: Applicant, reason: str, detail: str) -> dict:
@@ -82,7 +91,7 @@ def process(applicant_id: int) -> dict | None:
     try:
         started = time.perf_counter()
         data = resume_path(applicant.resume_sha256).read_bytes()
-        extraction = extract_text(data, current_app.config["SENKO_PDF_MAX_PAGES"])
+        extraction = extract_bounded(data, pdf_limits())  # in a child process, with memory and time limits
         timings["extract"] = time.perf_counter() - started
         found = read_name_fields(extraction.text)
         applicant.adopt_resume_name(found.name, found.furigana)
@@ -97,13 +106,14 @@ def process(applicant_id: int) -> dict | None:
 
     started = time.perf_counter()
     store_nouns(applicant_id, result.counts)
-    applicant.record_extraction(extraction.pages, result.masked, extraction.warnings)
+    applicant.record_extraction(extraction.pages, result.masked, extraction.warnings, extraction.hidden)
     db.session.commit()
     timings["store"] = time.perf_counter() - started
 
     started = time.perf_counter()
     outcome = score_or_queue(applicant)
     timings["score"] = time.perf_counter() - started
-    log.info("applicant %s: %d pages, %d nouns, %d masked, %s, timings %s", applicant_id, extraction.pages,
-             len(result.counts), result.masked, outcome, {k: round(v, 4) for k, v in timings.items()})
+    log.info("applicant %s: %d pages, %d nouns, %d masked, %d hidden, %s, timings %s", applicant_id, extraction.pages,
+             len(result.counts), result.masked, extraction.hidden_chars, outcome,
+             {k: round(v, 4) for k, v in timings.items()})
     return {"status": "extracted", "outcome": outcome, "nouns": len(result.counts), "timings": timings}

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..exceptions import IllegalTransition
 from ..extensions import db
+from .decision import DecisionChange
 from .event import record_event
 from .mixins import Timestamp, TimestampMixin, isoformat, utcnow
 from .source import ExternalId
@@ -40,7 +41,7 @@ TRANSITIONS: dict[ApplicantStatus, frozenset[ApplicantStatus]] = {
 }
 # Statuses whose résumé is waiting for (or in) the pipeline.
 IN_PIPELINE = frozenset({S.QUEUED, S.PROCESSING})
-FAILURE_REASONS = ("encrypted", "no_text", "unreadable_font", "unparseable", "too_many_pages", "timeout")
+FAILURE_REASONS = ("encrypted", "no_text", "unreadable_font", "unparseable", "too_many_pages", "too_large", "timeout")
 DECISIONS = ("OK", "NG")
 
 
@@ -77,9 +78,9 @@ class Applicant(TimestampMixin, db.Model):
     score: Mapped[float | None] = mapped_column(Float)
     model_version: Mapped[str | None] = mapped_column(String(64))
     decision: Mapped[str | None] = mapped_column(String(2))
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(Timestamp)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     failure_detail: Mapped[str | None] = mapped_column(String(500))
     resume_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
     resume_filename: Mapped[str | None] = mapped_column(String(255))
@@ -91,6 +92,9 @@ class Applicant(TimestampMixin, db.Model):
     processed_sha256: Mapped[str | None] = mapped_column(String(64))
     processing_attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     masked_tokens: Mapped[int | None] = mapped_column(Integer)
+    # Characters of the résumé a reader does not see (invisible, background-coloured, tiny, off the page):
+    # left out of the nouns; more than 0 flags the applicant (score stuffing).
+    hidden_chars: Mapped[int | None] = mapped_column(Integer)
     explanation: Mapped[list | None] = mapped_column(JSON)
     scored_at: Mapped[datetime | None] = mapped_column(Timestamp)
 
@@ -114,7 +118,7 @@ class Applicant(TimestampMixin, db.Model):
         previous = self.resume_sha256
         self._move(S.QUEUED)
         self.resume_sha256, self.resume_filename, self.resume_size = sha256, filename, size
-        self.resume_pages = self.masked_tokens = self.processed_sha256 = None
+        self.resume_pages = self.masked_tokens = self.processed_sha256 = self.hidden_chars = None
         self.failure_reason = self.failure_detail = None
         self.score = self.model_version = self.explanation = self.scored_at = None
         self.processing_attempts = 0
@@ -148,14 +152,22 @@ class Applicant(TimestampMixin, db.Model):
         if furigana and not self.furigana:
             self.furigana = furigana[:100]
 
-    def record_extraction(self, pages: int, masked_tokens: int, warnings: list[str]) -> None:
-        """The nouns of the current résumé are stored; scoring comes next (the status stays ``processing``)."""
+    def record_extraction(self, pages: int, masked_tokens: int, warnings: list[str],
+                          hidden: dict[str, int] | None = None) -> None:
+        """The nouns of the current résumé are stored; scoring comes next (the status stays ``processing``).
+
+        ``hidden`` counts the characters left out as unseen, by reason; any at all are told with a ``hidden_text`` event.
+        """
         if self.status != S.PROCESSING:
             raise IllegalTransition(f"Applicant {self.id} is {self.status}, not processing")
         self.resume_pages, self.masked_tokens = pages, masked_tokens
         self.processed_sha256 = self.resume_sha256
         self.failure_reason = None
         self.failure_detail = "; ".join(warnings)[:500] or None
+        self.hidden_chars = sum((hidden or {}).values())
+        if self.hidden_chars:
+            record_event("hidden_text", f"{self.name}さんの書類に見えない文字が{self.hidden_chars}文字あります (採点には使いません)",
+                         self.id, name=self.name, hidden_chars=self.hidden_chars, reasons=hidden)
 
     @property
     def extracted(self) -> bool:
@@ -181,15 +193,18 @@ class Applicant(TimestampMixin, db.Model):
         record_event("unscored", f"{self.name}さんの書類を取り込みました (スコア未算出)", self.id,
                      name=self.name, detail=why[:500])
 
-    def decide(self, decision: str | None, user_id: int | None) -> bool:
+    def decide(self, decision: str | None, user_id: int | None, note: str | None = None) -> bool:
         """Record a person's decision (``OK``/``NG``, or None to clear it) with who and when; True if it changed.
 
+        Every change is kept in the applicant's decision history (``DecisionChange``), an undo included.
         Deciding does not depend on the pipeline: a person may decide without a score.
         """
         if decision not in (*DECISIONS, None):
             raise ValueError(f"decision must be one of {DECISIONS} or None")
         if decision == self.decision:
             return False
+        db.session.add(DecisionChange(applicant=self, from_decision=self.decision, to_decision=decision,
+                                      note=note, changed_by_id=user_id, changed_at=utcnow()))
         self.decision = decision
         self.decided_by_id = user_id if decision else None
         self.decided_at = utcnow() if decision else None
@@ -223,6 +238,7 @@ class Applicant(TimestampMixin, db.Model):
                 "sha256": self.resume_sha256,
             },
             "masked_tokens": self.masked_tokens,
+            "hidden_chars": self.hidden_chars,
             "score": self.score,
             "model_version": self.model_version,
             "scored_at": isoformat(self.scored_at),

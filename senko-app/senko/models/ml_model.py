@@ -30,7 +30,7 @@ class MlModel(TimestampMixin, db.Model):
     # Set when a rollback took this model out of service: later rollbacks skip it, so rolling back
     # twice steps back two versions instead of bouncing between the last two. Activating clears it.
     rolled_back_at: Mapped[datetime | None] = mapped_column(Timestamp)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     created_by = relationship("User", lazy="joined")
 

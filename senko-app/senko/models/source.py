@@ -34,7 +34,7 @@ class Source(TimestampMixin, db.Model):
     lookback_days: Mapped[int] = mapped_column(Integer, nullable=False, default=30)
     # Where an incremental board continues on the next run (advanced only after a committed page).
     cursor: Mapped[str | None] = mapped_column(String(500))
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     def latest_run(self) -> "SourceRun | None":
         """The newest run of this source, if any."""
@@ -104,7 +104,7 @@ class SourceAllowList(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     entries: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
-    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime | None] = mapped_column(Timestamp)
 
     updated_by = relationship("User")

@@ -1,7 +1,7 @@
 """Users of Senko: recruiters and admins."""
 from datetime import datetime
 
-from sqlalchemy import String, select
+from sqlalchemy import Boolean, Integer, String, select, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -21,11 +21,25 @@ class User(TimestampMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
     role: Mapped[str] = mapped_column(String(16), nullable=False, default="recruiter")
     last_login_at: Mapped[datetime | None] = mapped_column(Timestamp, nullable=True)
+    # Users are deactivated, never deleted while anything refers to them (decisions, audit entries).
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True, server_default=true())
+    # Every token carries the generation it was issued under; raising it ends all of the user's sessions.
+    token_generation: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
 
     @classmethod
     def by_email(cls, email: str) -> "User | None":
         """The user with this email (emails are stored lower-cased), or None."""
         return db.session.scalar(select(cls).where(cls.email == email.strip().lower()))
+
+    def end_sessions(self) -> None:
+        """Invalidate every token issued so far (password change, deactivation, "log out everywhere")."""
+        self.token_generation = (self.token_generation or 0) + 1
+
+    def set_active(self, active: bool) -> None:
+        """Activate or deactivate; deactivating also ends every session."""
+        if self.active and not active:
+            self.end_sessions()
+        self.active = active
 
     def to_dict(self) -> dict:
         """Public representation (never the password hash)."""
@@ -34,6 +48,7 @@ class User(TimestampMixin, db.Model):
             "email": self.email,
             "name": self.name,
             "role": self.role,
+            "active": self.active,
             "created_at": isoformat(self.created_at),
             "last_login_at": isoformat(self.last_login_at),
         }

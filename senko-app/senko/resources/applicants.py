@@ -10,6 +10,7 @@ from ..errors import ApiError
 from ..extensions import db
 from ..models import Applicant
 from ..models.applicant import STATUSES
+from .audit import audit, audited
 from .base import Resource, setting
 from .schemas import ApplicantCreate, ApplicantUpdate, json_body, parse
 from .uploads import read_file
@@ -48,7 +49,9 @@ def list_filters() -> list:
         conditions.append(Applicant.decision.is_(None) if decision == "none" else Applicant.decision == decision)
     source = request.args.get("source")
     if source:
-        conditions.append(Applicant.source == source[:100])
+        if len(source) > 100:
+            raise ApiError(400, "source must be at most 100 characters")
+        conditions.append(Applicant.source == source)
     triage = request.args.get("triage")
     if triage:
         threshold = setting("SENKO_TRIAGE_THRESHOLD")
@@ -109,18 +112,22 @@ class ApplicantPage(Resource):
             select(Applicant).options(defer(Applicant.explanation)).where(*conditions)
             .order_by(*SORTS[sort]).limit(limit).offset((page - 1) * limit)
         ).all()
-        return {
+        body = {
             "applicants": [applicant_json(a, detail=False) for a in rows],
             "total": total,
             "page": page,
             "limit": limit,
             "pages": (total + limit - 1) // limit,
         }
+        # After the body is built: the commit expires the rows, and reading them again would cost a query each.
+        audit("applicant.list", page=page, limit=limit, shown=len(rows))
+        return body
 
 
 class ApplicantResource(Resource):
     """``GET/PATCH/DELETE /applicant/<id>``."""
 
+    @audited("applicant.view", "applicant", "applicant_id")
     def get(self, applicant_id: int):
         return {"applicant": applicant_json(applicants.get(applicant_id))}
 
@@ -133,5 +140,12 @@ class ApplicantResource(Resource):
         return {"applicant": applicant_json(applicants.update(applicant_id, changes, current_user.id))}
 
     def delete(self, applicant_id: int):
-        applicants.remove(applicant_id)
+        applicants.remove(applicant_id, current_user.id)
         return {"message": f"Deleted applicant {applicant_id}"}
+
+
+class ApplicantDecisions(Resource):
+    """``GET /applicant/<id>/decisions``: every change of the decision, oldest first (who, when, from → to, note)."""
+
+    def get(self, applicant_id: int):
+        return {"applicant_id": applicant_id, "decisions": [d.to_dict() for d in applicants.decisions(applicant_id)]}

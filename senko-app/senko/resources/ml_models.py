@@ -1,13 +1,18 @@
-"""The model registry over HTTP (admins only): list, train, import, activate, roll back."""
-from flask import request
+"""The model registry over HTTP (admins only): list, train, import, export, activate, roll back."""
+import io
+
+from flask import request, send_file
 from flask_jwt_extended import current_user
 from pydantic import Field
 from sqlalchemy import select
+
+from senko_predict import artifact
 
 from .. import queue
 from ..extensions import db
 from ..models import MlModel
 from ..training import registry
+from .audit import audit, audited
 from .base import AdminResource, setting
 from .schemas import Body, parse
 from .uploads import read_upload, require_form
@@ -44,6 +49,7 @@ class ModelTrain(AdminResource):
         registry.check_algorithm(algorithm)
         counts = registry.require_enough_labels()
         task_id = queue.train_model(algorithm, current_user.id, body.activate)
+        audit("model.train", algorithm=algorithm, activate=body.activate)
         return {"message": f"Training {algorithm} on {counts['OK']} OK and {counts['NG']} NG decisions",
                 "task_id": task_id, "algorithm": algorithm}, 202
 
@@ -51,6 +57,7 @@ class ModelTrain(AdminResource):
 class ModelActivate(AdminResource):
     """``POST /models/<version>/activate``: senko-predict switches within seconds; undecided applicants are rescored."""
 
+    @audited("model.activate", "model", "version")
     def post(self, version: str):
         model = registry.activate(registry.by_version(version))
         return {"message": f"Activated {model.version}; rescoring undecided applicants", "model": model.to_dict()}
@@ -61,15 +68,31 @@ class ModelRollback(AdminResource):
 
     def post(self):
         model = registry.rollback()
+        audit("model.rollback", "model", model.version)
         return {"message": f"Rolled back to {model.version}", "model": model.to_dict()}
 
 
 class ModelImport(AdminResource):
-    """``POST /models/import``: register a pickled pipeline trained elsewhere, after a check on the hold-out set."""
+    """``POST /models/import``: register a skops pipeline trained elsewhere, after a check on the hold-out set.
+
+    Only skops files whose types are all on the allow-list load; a pickle is refused (415) unread.
+    """
 
     def post(self):
-        require_form("a 'model' file field", "the pickle")
+        require_form("a 'model' file field", "the skops file")
         data = read_upload(request.files.get("model"), "model", setting("SENKO_MAX_MODEL_BYTES"))
         algorithm = (request.form.get("algorithm") or "").strip()[:100]
         model = registry.import_model(data, algorithm, current_user.id)
+        audit("model.import", "model", model.version)
         return {"message": f"Imported as {model.version} (candidate)", "model": model.to_dict()}, 201
+
+
+class ModelExport(AdminResource):
+    """``GET /models/<version>/export``: the model's skops file (checked against its sha256), to import elsewhere."""
+
+    @audited("model.export", "model", "version")
+    def get(self, version: str):
+        model = registry.by_version(version)
+        data = registry.export(model)
+        return send_file(io.BytesIO(data), mimetype=artifact.MEDIA_TYPE, as_attachment=True,
+                         download_name=f"senko-{model.version}{artifact.SUFFIX}")

@@ -6,12 +6,14 @@ from .. import applicants
 from ..errors import ApiError
 from ..extensions import db
 from ..models import Applicant, ApplicantNoun
+from .audit import audited
 from .base import Resource
 
 
 class ApplicantNouns(Resource):
     """``GET /applicant/<id>/nouns``: the nouns kept from the résumé, most frequent first."""
 
+    @audited("applicant.nouns", "applicant", "applicant_id")
     def get(self, applicant_id: int):
         applicant = applicants.get(applicant_id)
         rows = db.session.execute(

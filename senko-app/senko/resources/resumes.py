@@ -5,13 +5,16 @@ from flask_jwt_extended import current_user
 from .. import applicants
 from ..errors import ApiError
 from ..ingest.storage import resume_path
+from .audit import audited
 from .base import Resource, setting
+from .schemas import ApplicantFields, parse
 from .uploads import read_file, require_form, resume_files
 
 
 class ApplicantResume(Resource):
     """``GET /applicant/<id>/resume`` downloads the original; ``POST`` adds or replaces it (202)."""
 
+    @audited("applicant.resume_download", "applicant", "applicant_id")
     def get(self, applicant_id: int):
         applicant = applicants.get(applicant_id)
         if not applicant.resume_sha256:
@@ -27,7 +30,7 @@ class ApplicantResume(Resource):
         applicants.get(applicant_id)  # 404 before reading the upload
         file = request.files.get("resume")
         data = read_file(file, "resume", setting("SENKO_MAX_RESUME_BYTES"))
-        applicant = applicants.replace_resume(applicant_id, data, file.filename)
+        applicant = applicants.replace_resume(applicant_id, data, file.filename, current_user.id)
         return {"message": f"Queued the résumé of applicant {applicant.id}", "id": applicant.id, "status": applicant.status}, 202
 
 
@@ -45,7 +48,8 @@ class ApplicantBulk(Resource):
         cap = setting("SENKO_BULK_MAX_FILES")
         if len(files) > cap:
             raise ApiError(413, f"At most {cap} files per bulk upload")
-        source = (request.form.get("source") or "").strip()[:100] or None
+        # Checked like an applicant's own source (length, no hidden characters); blank is none.
+        source = parse(ApplicantFields, {"source": request.form.get("source", "").strip() or None}).source
         created = applicants.create_from_files(files, source, current_user.id)
         return {
             "message": f"Queued {len(created)} résumés",

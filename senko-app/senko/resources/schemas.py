@@ -1,4 +1,5 @@
 """Request bodies, validated with pydantic. Unknown fields are refused, never silently dropped."""
+import re
 import unicodedata
 from datetime import date
 from typing import Literal
@@ -13,6 +14,7 @@ Name = Field(min_length=1, max_length=100)
 # private use, unassigned. They spoof what the UI and exports show.
 HIDDEN_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn"}
 LINE_BREAKS = {"\n", "\r", "\t"}
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def visible_text(value: str | None, multiline: bool = False) -> str | None:
@@ -24,9 +26,12 @@ def visible_text(value: str | None, multiline: bool = False) -> str | None:
 
 
 class Body(BaseModel):
-    """Base of every request body: strict about unknown fields, strips surrounding blanks."""
+    """Base of every request body: strict about unknown fields and types, strips surrounding blanks.
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    Strict: a JSON ``true`` is a boolean, ``0`` or ``"yes"`` is not; ``"5"`` is not a number.
+    """
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, strict=True)
 
 
 class Login(Body):
@@ -51,11 +56,28 @@ class UserCreate(Body):
         return value.lower()
 
 
+class UserUpdate(Body):
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+    role: Literal["admin", "recruiter"] | None = None
+    active: bool | None = None
+    password: str | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _visible(cls, value: str | None) -> str | None:
+        return visible_text(value)
+
+
+class PasswordChange(Body):
+    current_password: str
+    new_password: str
+
+
 class ApplicantFields(Body):
     furigana: str | None = Field(default=None, max_length=100)
     email: EmailStr | None = Field(default=None, max_length=254)
     phone: str | None = Field(default=None, max_length=32, pattern=r"^[0-9+\-() ]*$")
-    applied_at: date | None = None
+    applied_at: date | None = Field(default=None, strict=False)  # from its text: see _iso_date
     source: str | None = Field(default=None, max_length=100)
     note: str | None = Field(default=None, max_length=10000)
 
@@ -69,6 +91,14 @@ class ApplicantFields(Body):
     def _visible_note(cls, value: str | None) -> str | None:
         return visible_text(value, multiline=True)
 
+    @field_validator("applied_at", mode="before")
+    @classmethod
+    def _iso_date(cls, value):
+        # Only 2026-04-01: pydantic alone would also take a number of seconds or a datetime at midnight.
+        if value is None or (isinstance(value, str) and ISO_DATE.fullmatch(value)):
+            return value
+        raise ValueError("must be a date written YYYY-MM-DD")
+
 
 class ApplicantCreate(ApplicantFields):
     name: str = Name
@@ -77,6 +107,13 @@ class ApplicantCreate(ApplicantFields):
 class ApplicantUpdate(ApplicantFields):
     name: str | None = Field(default=None, min_length=1, max_length=100)
     decision: Literal["OK", "NG"] | None = None
+    # Why the decision changed: kept in the decision history, not on the applicant.
+    decision_note: str | None = Field(default=None, max_length=1000)
+
+    @field_validator("decision_note")
+    @classmethod
+    def _visible_decision_note(cls, value: str | None) -> str | None:
+        return visible_text(value, multiline=True)
 
 
 def json_body() -> dict:

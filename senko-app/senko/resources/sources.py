@@ -3,11 +3,12 @@ from typing import Literal
 
 from flask import request
 from flask_jwt_extended import current_user
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from ..sources import runner, service
+from .audit import audit, audited
 from .base import AdminResource, Resource, role_required
-from .schemas import Body, parse
+from .schemas import Body, parse, visible_text
 
 Kind = Literal["json_api", "html_console", "imap"]
 
@@ -17,6 +18,11 @@ class SourceFields(Body):
     schedule: list[str] | None = Field(default=None, max_length=24)
     enabled: bool | None = None
     lookback_days: int | None = Field(default=None, ge=1, le=365)
+
+    @field_validator("name", check_fields=False)
+    @classmethod
+    def _visible(cls, value: str | None) -> str | None:
+        return visible_text(value)  # the name becomes each applicant's ``source``: the same rule as theirs
 
 
 class SourceCreate(SourceFields):
@@ -52,6 +58,7 @@ class SourceList(Resource):
     def post(self):
         body = parse(SourceCreate).model_dump(exclude_none=True)
         source = service.create(body, current_user.id)
+        audit("source.create", "source", source.id)
         return {"message": f"Created source {source.name}", "source": service.to_json(source)}, 201
 
 
@@ -61,10 +68,12 @@ class SourceDetail(AdminResource):
     def get(self, source_id: int):
         return {"source": service.to_json(service.get(source_id))}
 
+    @audited("source.update", "source", "source_id")
     def patch(self, source_id: int):
         body = parse(SourceUpdate).model_dump(exclude_unset=True)
         return {"source": service.to_json(service.update(source_id, body))}
 
+    @audited("source.delete", "source", "source_id")
     def delete(self, source_id: int):
         name = service.get(source_id).name
         service.remove(source_id)
@@ -74,6 +83,7 @@ class SourceDetail(AdminResource):
 class SourceRunNow(AdminResource):
     """``POST /sources/<id>/run``: fetch now, in the background (202 with the run's id)."""
 
+    @audited("source.run", "source", "source_id")
     def post(self, source_id: int):
         run = runner.start(source_id, "manual")
         return {"message": f"Started run {run.id}", "run_id": run.id}, 202
@@ -109,6 +119,7 @@ class AllowList(AdminResource):
     def get(self):
         return service.allow_list_json()
 
+    @audited("source.allow_list")
     def put(self):
         body = parse(AllowListBody)
         return service.set_allow_list([e.strip() for e in body.entries if e.strip()], current_user.id)

@@ -1,45 +1,40 @@
 """Users: login, tokens, logout, and admin-only user creation."""
 from flask import current_app, request
-from flask_jwt_extended import (
-    create_access_token,
-    create_refresh_token,
-    current_user,
-    get_jwt,
-    jwt_required,
-)
+from flask_jwt_extended import current_user, get_jwt, jwt_required
 from sqlalchemy import select
 
-from ..auth.accounts import check_password_length, create_user
+from ..auth import throttle
+from ..auth.accounts import (
+    check_password_length,
+    create_user,
+    end_sessions,
+    get_user,
+    set_password,
+    update_user,
+)
 from ..auth.passwords import hash_password, needs_rehash, verify_password
-from ..auth.tokens import revoke
+from ..auth.tokens import access_token_for, issue_tokens, revoke, revoke_pair
 from ..errors import ApiError
 from ..extensions import db, limiter
-from ..models import User
+from ..models import User, record_audit
 from ..models.mixins import utcnow
-from .base import PublicResource, Resource, role_required
-from .schemas import Login, UserCreate, parse
-
-
-def issue_tokens(user: User) -> dict:
-    """Access and refresh tokens for ``user``."""
-    return {
-        "access_token": create_access_token(identity=str(user.id)),
-        "refresh_token": create_refresh_token(identity=str(user.id)),
-    }
+from .base import AdminResource, PublicResource, Resource, role_required
+from .schemas import Login, PasswordChange, UserCreate, UserUpdate, parse
 
 
 def _login_rate() -> str:
     return current_app.config["SENKO_LOGIN_RATE_LIMIT"]
 
 
-def _login_email_key() -> str:
-    data = request.get_json(silent=True)
-    email = data.get("email") if isinstance(data, dict) else None
-    return f"login-email:{str(email or '').strip().lower()[:254]}"
-
-
 def _failed(response) -> bool:
     return response.status_code == 401
+
+
+def check_throttle(account: str) -> None:
+    """429 with ``Retry-After`` while this client address is blocked on ``account`` after failed attempts."""
+    wait = throttle.retry_after(request.remote_addr, account)
+    if wait:
+        raise ApiError(429, f"Too many failed attempts: try again in {wait} s", headers={"Retry-After": str(wait)})
 
 
 class UserCreateResource(Resource):
@@ -48,55 +43,72 @@ class UserCreateResource(Resource):
     @role_required("admin")
     def post(self):
         body = parse(UserCreate)
-        user = create_user(body.email, body.name, body.password, body.role)
+        user = create_user(body.email, body.name, body.password, body.role, current_user.id)
         return {"message": f"Created user {user.email}", "user": user.to_dict()}, 201
 
 
 class UserLogin(PublicResource):
-    """``POST /user/login``: email + password → access and refresh tokens."""
+    """``POST /user/login``: email + password → access and refresh tokens.
 
-    decorators = [
-        limiter.limit(_login_rate, deduct_when=_failed, methods=["POST"]),
-        limiter.limit(_login_rate, key_func=_login_email_key, deduct_when=_failed, methods=["POST"]),
-    ]
+    Failures are limited per client address (``SENKO_LOGIN_RATE_LIMIT``) and slowed per
+    (address, account) with growing delays, so nobody can lock a user out from elsewhere.
+    """
+
+    decorators = [limiter.limit(_login_rate, deduct_when=_failed, methods=["POST"])]
 
     def post(self):
         body = parse(Login)
         check_password_length(body.password)
+        check_throttle(body.email)
         user = User.by_email(body.email)
         if not verify_password(user.password_hash if user else None, body.password):
+            throttle.record_failure(request.remote_addr, body.email)
+            record_audit("user.login_failed", None, "user", user.id if user else None)
+            db.session.commit()
             raise ApiError(401, "Wrong email or password")
+        throttle.record_success(request.remote_addr, body.email)
+        if not user.active:
+            raise ApiError(403, "This account is deactivated: ask an administrator")
         if needs_rehash(user.password_hash):
             user.password_hash = hash_password(body.password)
         user.last_login_at = utcnow()
+        record_audit("user.login", user.id, "user", user.id)
         db.session.commit()
         return {"message": f"Logged in as {user.email}", **issue_tokens(user)}
 
 
 class UserRefresh(PublicResource):
-    """``POST /user/refresh``: a refresh token → a new access token."""
+    """``POST /user/refresh``: a refresh token → a new access token of the same session."""
 
     @jwt_required(refresh=True)
     def post(self):
-        return {"access_token": create_access_token(identity=str(current_user.id))}
+        return {"access_token": access_token_for(current_user, get_jwt()["jti"])}
 
 
 class UserLogout(PublicResource):
-    """``POST /user/logout``: revoke the access token used for this call."""
+    """``POST /user/logout``: end this session (the access token used and its refresh token)."""
 
     @jwt_required()
     def post(self):
-        revoke(get_jwt())
-        return {"message": "Access token revoked"}
+        revoke_pair(get_jwt(), int(current_app.config["JWT_REFRESH_TOKEN_EXPIRES"].total_seconds()))
+        return {"message": "Access token and its refresh token revoked"}
 
 
 class UserLogoutRefresh(PublicResource):
-    """``POST /user/logout/refresh``: revoke the refresh token used for this call."""
+    """``POST /user/logout/refresh``: revoke the refresh token used, and every access token minted from it."""
 
     @jwt_required(refresh=True)
     def post(self):
         revoke(get_jwt())
         return {"message": "Refresh token revoked"}
+
+
+class UserLogoutAll(Resource):
+    """``POST /user/logout/all``: end every session of the caller, on every device."""
+
+    def post(self):
+        end_sessions(current_user, current_user.id)
+        return {"message": "Logged out everywhere"}
 
 
 class UserList(Resource):
@@ -112,3 +124,26 @@ class UserMe(Resource):
 
     def get(self):
         return {"user": current_user.to_dict()}
+
+
+class UserPassword(Resource):
+    """``POST /user/me/password``: change one's own password; every other session ends, this one gets new tokens."""
+
+    def post(self):
+        body = parse(PasswordChange)
+        check_password_length(body.current_password)
+        check_throttle(current_user.email)
+        if not verify_password(current_user.password_hash, body.current_password):
+            throttle.record_failure(request.remote_addr, current_user.email)
+            raise ApiError(403, "The current password is wrong")
+        set_password(current_user, body.new_password, current_user.id)
+        return {"message": "Password changed; other sessions have ended", **issue_tokens(current_user)}
+
+
+class UserDetail(AdminResource):
+    """``PATCH /user/<id>``: admins change a user's name, role, active flag or password."""
+
+    def patch(self, user_id: int):
+        changes = parse(UserUpdate).model_dump(exclude_unset=True)
+        user = update_user(get_user(user_id), changes, current_user.id)
+        return {"message": f"Updated user {user.email}", "user": user.to_dict()}

@@ -1,9 +1,10 @@
 """Estimator factories: each returns an unfitted scikit-learn Pipeline over space-joined nouns.
 
 The input of every model is an iterable of strings, each an applicant's nouns joined by single
-spaces. The vectorizer is part of the pipeline and only scikit-learn classes are used, so the pickle
-loads anywhere scikit-learn (same version) is installed. Researchers add their own factory with
-``SENKO_MODEL_FACTORIES=name=package.module:function,...``.
+spaces. The vectorizer is part of the pipeline and only scikit-learn classes are used, so the skops
+file loads anywhere scikit-learn (same version) is installed. Researchers add their own factory with
+``SENKO_MODEL_FACTORIES=name=package.module:function,...``; its fitted pipeline may hold only the
+types of ``senko_predict.artifact.TRUSTED_TYPES`` (the classes below), else training is refused.
 """
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -13,8 +14,12 @@ from sklearn.svm import LinearSVC
 
 
 def noun_vectorizer() -> TfidfVectorizer:
-    """TF-IDF over whitespace-separated nouns (kept as they are: no lower-casing, no re-tokenizing)."""
-    return TfidfVectorizer(token_pattern=r"\S+", lowercase=False, sublinear_tf=True, min_df=2)
+    """TF-IDF over whitespace-separated nouns (kept as they are: no lower-casing, no re-tokenizing).
+
+    Binary: a noun counts once however often it appears, so repeating the words a model likes (score
+    stuffing) gains nothing over naming them once.
+    """
+    return TfidfVectorizer(token_pattern=r"\S+", lowercase=False, binary=True, min_df=2)
 
 
 def linear_svm() -> Pipeline:

@@ -1,8 +1,12 @@
-"""Registry operations: train or import a model, activate it, roll back. Artifacts live on disk, rows in MySQL."""
+"""Registry operations: train, import or export a model, activate it, roll back. Artifacts live on disk, rows in MySQL.
+
+Artifacts are skops files (``senko_predict.artifact``): loading one never runs code, and only the
+types of Senko's own pipelines are accepted. Pickles from earlier versions are converted by
+``training.legacy``; nothing here unpickles.
+"""
 import hashlib
 import importlib
 import os
-import pickle
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -10,8 +14,10 @@ from pathlib import Path
 import numpy as np
 from flask import current_app
 
+from senko_predict import artifact
+
 from .. import queue
-from ..exceptions import Conflict, Invalid, NotFound, Unavailable
+from ..exceptions import Conflict, Invalid, NotFound, Unavailable, Unsupported
 from ..extensions import db
 from ..models import MlModel, record_event
 from ..models.mixins import utcnow
@@ -65,11 +71,14 @@ def model_dir() -> Path:
     return path
 
 
-def _write_artifact(filename: str, data: bytes) -> None:
+def write_artifact(filename: str, data: bytes) -> None:
+    """Write ``data`` to the model folder as ``filename``, atomically (a reader sees the old file or the new one)."""
     target = model_dir() / filename
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".model-")
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
+    # Like résumés: owner and group (senko-predict and the worker share the folder's group), nobody else.
+    os.chmod(tmp, 0o640)
     os.replace(tmp, target)
 
 
@@ -83,8 +92,8 @@ def register(data: bytes, algorithm: str, source: str, params: dict, metrics: di
     db.session.add(model)
     db.session.flush()
     model.version = f"v{model.id}"
-    model.filename = f"{model.version}.pkl"
-    _write_artifact(model.filename, data)
+    model.filename = f"{model.version}{artifact.SUFFIX}"
+    write_artifact(model.filename, data)
     db.session.commit()
     return model
 
@@ -108,7 +117,11 @@ def train(algorithm: str | None = None, user_id: int | None = None, progress: Ca
     step(STAGES[3])
     params = {k: repr(v) for k, v in final.get_params(deep=False).items() if k != "steps"}
     params["factory"] = factories()[algorithm]
-    model = register(pickle.dumps(final, protocol=5), algorithm, "trained", params, metrics, len(labels), user_id)
+    try:
+        data = artifact.dumps(final)
+    except artifact.ArtifactRefused as exc:
+        raise Invalid(f"The {algorithm} factory built a model Senko cannot store safely: {exc}") from None
+    model = register(data, algorithm, "trained", params, metrics, len(labels), user_id)
     record_event("model_trained", f"モデル {model.version} を学習しました (AUC {metrics['roc_auc']})",
                  version=model.version, roc_auc=metrics["roc_auc"])
     db.session.commit()
@@ -116,15 +129,43 @@ def train(algorithm: str | None = None, user_id: int | None = None, progress: Ca
     return model
 
 
-def import_model(data: bytes, algorithm: str, user_id: int | None) -> MlModel:
-    """Register a model trained elsewhere after running it on the hold-out set (``Invalid`` when unusable).
-
-    Unpickling runs code from the file: only admins may import, and only files they trust.
-    """
+def load_upload(data: bytes):
+    """The pipeline in uploaded skops ``data`` (``Unsupported``: not skops, e.g. a pickle; ``Invalid``: refused types)."""
     try:
-        pipeline = pickle.loads(data)
-    except Exception as exc:
-        raise Invalid(f"Not a loadable pickle ({type(exc).__name__}: {exc})") from None
+        return artifact.loads(data)
+    except artifact.NotSkops as exc:
+        raise Unsupported(str(exc)) from None
+    except artifact.ArtifactRefused as exc:
+        raise Invalid(str(exc)) from None
+
+
+def read_verified(model: MlModel) -> bytes:
+    """The artifact bytes of ``model``, checked against its sha256 (``NotFound`` if missing, ``Conflict`` if changed)."""
+    try:
+        data = (model_dir() / model.filename).read_bytes()
+    except OSError:
+        raise NotFound(f"The file of model {model.version} ({model.filename}) is missing") from None
+    if hashlib.sha256(data).hexdigest() != model.sha256:
+        raise Conflict(f"The file of model {model.version} ({model.filename}) does not match its registry sha256 "
+                       "(tampered or replaced)")
+    return data
+
+
+def export(model: MlModel) -> bytes:
+    """The verified skops file of ``model`` (``Conflict`` for a legacy pickle: convert it first)."""
+    if not model.filename.endswith(artifact.SUFFIX):
+        raise Conflict(f"Model {model.version} is still a pickle from an earlier Senko: "
+                       f"convert it with `{artifact.CONVERT_COMMAND}` first")
+    return read_verified(model)
+
+
+def import_model(data: bytes, algorithm: str, user_id: int | None) -> MlModel:
+    """Register a skops model trained elsewhere after running it on the hold-out set.
+
+    ``Unsupported`` for a pickle or any other non-skops file, ``Invalid`` for a skops file naming
+    types outside the allow-list or a model that is unusable; nothing in a refused file runs.
+    """
+    pipeline = load_upload(data)
     if not hasattr(pipeline, "predict_proba"):
         raise Invalid(f"The model ({type(pipeline).__name__}) has no predict_proba: Senko needs probabilities")
     counts = label_counts()

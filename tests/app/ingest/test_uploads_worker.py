@@ -69,6 +69,7 @@ EXPECTED = {
     "zero_pages": {"no_text"},
     "many_pages": {"too_many_pages"},
     "unmapped_font": {"unreadable_font"},
+    "flate_bomb": {"too_large"},
 }
 
 

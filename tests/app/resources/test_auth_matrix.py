@@ -75,15 +75,24 @@ def test_revoked_token_is_401(client, recruiter):
         assert response.status_code == 401 and response.get_json() == {"message": "Token has been revoked"}
 
 
-def test_deleted_user_token_is_401(app, client, recruiter):
-    """Tokens of a user who was deleted stop working at once."""
+def test_deactivated_or_missing_user_token_is_401(app, client, recruiter, users):
+    """Tokens of a user who was deactivated (or whose row is gone) stop working at once."""
+    from sqlalchemy import text
+
     from senko.extensions import db
     from senko.models import User
 
     with app.app_context():
-        db.session.delete(User.by_email("recruiter@example.com"))
+        User.by_email("recruiter@example.com").set_active(False)
         db.session.commit()
     assert client.get("/user/list", headers=recruiter["headers"]).status_code == 401
+    users.create("gone@example.com", "gone-password-123")
+    tokens = users.login("gone@example.com", "gone-password-123")
+    with app.app_context(), db.engine.begin() as conn:
+        conn.execute(text("SET FOREIGN_KEY_CHECKS = 0"))
+        conn.execute(text("DELETE FROM users WHERE email = 'gone@example.com'"))
+        conn.execute(text("SET FOREIGN_KEY_CHECKS = 1"))
+    assert client.get("/user/list", headers=users.headers(tokens["access_token"])).status_code == 401
 
 
 def test_redis_down_fails_closed_then_revocations_survive_restart(stack, client, recruiter, users):

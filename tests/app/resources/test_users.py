@@ -70,7 +70,7 @@ def test_long_passwords(client, admin, users):
 
 
 def test_failed_logins_are_rate_limited(client, recruiter, users):
-    """After 5 failed logins for one email, the next attempt gets 429 even with the right password."""
+    """After 5 failed logins from one address, its next attempt gets 429 even with the right password."""
     for _ in range(5):
         assert client.post("/user/login", json={"email": "recruiter@example.com", "password": "wrong-password!"}).status_code == 401
     response = client.post("/user/login", json={"email": "recruiter@example.com", "password": users.RECRUITER_PASSWORD})
@@ -96,8 +96,9 @@ def test_user_list_and_me(client, admin, recruiter):
     assert me["email"] == "recruiter@example.com" and me["role"] == "recruiter"
 
 
-def test_refresh_and_logout_flow(client, recruiter):
-    """Refresh gives a working access token; logout revokes access; logout/refresh revokes the refresh token."""
+def test_refresh_and_logout_flow(client, recruiter, users):
+    """Refresh gives a working access token; logout ends that session (its refresh token too); others go on."""
+    other = users.login("recruiter@example.com", users.RECRUITER_PASSWORD)
     refresh_headers = {"Authorization": f"Bearer {recruiter['refresh_token']}"}
     new_access = client.post("/user/refresh", headers=refresh_headers).get_json()["access_token"]
     new_headers = {"Authorization": f"Bearer {new_access}"}
@@ -106,11 +107,13 @@ def test_refresh_and_logout_flow(client, recruiter):
     assert client.post("/user/logout", headers=new_headers).status_code == 200
     revoked = client.get("/user/list", headers=new_headers)
     assert revoked.status_code == 401 and revoked.get_json() == {"message": "Token has been revoked"}
-    assert client.get("/user/list", headers=recruiter["headers"]).status_code == 200  # other tokens unaffected
-
-    assert client.post("/user/refresh", headers=refresh_headers).status_code == 200
-    assert client.post("/user/logout/refresh", headers=refresh_headers).status_code == 200
     assert client.post("/user/refresh", headers=refresh_headers).status_code == 401
+    assert client.get("/user/list", headers=users.headers(other["access_token"])).status_code == 200  # another session
+
+    other_refresh = users.headers(other["refresh_token"])
+    assert client.post("/user/refresh", headers=other_refresh).status_code == 200
+    assert client.post("/user/logout/refresh", headers=other_refresh).status_code == 200
+    assert client.post("/user/refresh", headers=other_refresh).status_code == 401
 
 
 def test_revocation_ttl_matches_token_lifetime(app, client, recruiter):

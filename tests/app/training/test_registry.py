@@ -1,15 +1,18 @@
 """Training from past decisions, the registry (train, import, activate, roll back) and the nightly job."""
 import hashlib
 import io
-import pickle
 from pathlib import Path
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.svm import LinearSVC
+
+from senko_predict import artifact
 
 
 def test_training_evaluates_and_registers_a_candidate(app, seed_labelled):
-    """Training on generated decisions gives AUC well above chance (but not 1.0) and a verifiable artifact."""
+    """Training on generated decisions gives AUC well above chance (but not 1.0) and a verifiable skops artifact."""
     from senko.training import registry
 
     seed_labelled(app, 200)
@@ -23,7 +26,8 @@ def test_training_evaluates_and_registers_a_candidate(app, seed_labelled):
         assert sum(metrics["confusion_matrix"].values()) == metrics["holdout_size"] == 50
         data = (Path(app.config["SENKO_MODEL_DIR"]) / model.filename).read_bytes()
         assert hashlib.sha256(data).hexdigest() == model.sha256
-        assert hasattr(pickle.loads(data), "predict_proba")
+        assert model.filename == f"{model.version}.skops"
+        assert hasattr(artifact.loads(data), "predict_proba")
 
 
 def test_logistic_regression_is_the_second_option(app, seed_labelled):
@@ -51,6 +55,7 @@ def test_model_routes_are_admin_only(client, recruiter):
     assert client.post("/models/rollback", headers=h).status_code == 403
     assert client.post("/models/v1/activate", headers=h).status_code == 403
     assert client.get("/models/v1", headers=h).status_code == 403
+    assert client.get("/models/v1/export", headers=h).status_code == 403
 
 
 def test_unknown_algorithm_and_version(client, admin, app, seed_labelled):
@@ -104,35 +109,30 @@ def test_rollback_steps_back_like_undo(client, admin, app, seed_labelled):
     assert rollback_to() == (200, versions[0])
 
 
-class NoProba:
-    """Not a classifier."""
-
-    def predict(self, x):
-        return [0] * len(x)
-
-
 def test_import_validates_the_model(client, admin, app, seed_labelled):
-    """A good pipeline imports with hold-out metrics; no predict_proba, numeric-only input and garbage → 422."""
-    from senko.training.estimators import logistic_regression
+    """A good skops pipeline imports with hold-out metrics; no predict_proba or numeric-only input → 422, garbage → 415."""
+    from senko.training.estimators import logistic_regression, noun_vectorizer
 
     seed_labelled(app, 100)
     texts = ["Python 機械 学習 設計", "営業 事務 Excel", "AWS 設計 統計", "接客 販売"] * 5
     good = logistic_regression().fit(texts, [1, 0, 1, 0] * 5)
     numeric = LogisticRegression().fit(np.array([[0.0], [1.0]]), [0, 1])
+    no_proba = make_pipeline(noun_vectorizer(), LinearSVC()).fit(texts, [1, 0, 1, 0] * 5)
 
     def post(data: bytes):
         return client.post("/models/import", headers=admin["headers"], content_type="multipart/form-data",
-                           data={"model": (io.BytesIO(data), "model.pkl"), "algorithm": "researcher-lr"})
+                           data={"model": (io.BytesIO(data), "model.skops"), "algorithm": "researcher-lr"})
 
-    response = post(pickle.dumps(good))
+    response = post(artifact.dumps(good))
     assert response.status_code == 201, response.get_json()
     model = response.get_json()["model"]
     assert model["status"] == "candidate" and model["source"] == "imported" and model["metrics"]["roc_auc"] > 0.5
-    bad = post(pickle.dumps(NoProba()))
+    bad = post(artifact.dumps(no_proba))
     assert bad.status_code == 422 and "predict_proba" in bad.get_json()["message"]
-    wrong_input = post(pickle.dumps(numeric))
+    wrong_input = post(artifact.dumps(numeric))
     assert wrong_input.status_code == 422 and "input" in wrong_input.get_json()["message"]
-    assert post(b"not a pickle at all").status_code == 422
+    garbage = post(b"not a model at all")
+    assert garbage.status_code == 415 and "skops" in garbage.get_json()["message"]
 
 
 def test_nightly_retrain_logic(app, seed_labelled):
@@ -175,8 +175,8 @@ def test_cli_train_list_activate_rollback_import(runner, app, tmp_path, seed_lab
     version = listed[0].split()[0]
     assert runner.invoke(args=["models", "activate", version]).exit_code == 0
     assert "Rolled back" in runner.invoke(args=["models", "rollback"]).output
-    path = tmp_path / "researcher.pkl"
-    path.write_bytes(pickle.dumps(logistic_regression().fit(["a b", "c d"] * 2, [0, 1] * 2)))
+    path = tmp_path / "researcher.skops"
+    path.write_bytes(artifact.dumps(logistic_regression().fit(["a b", "c d"] * 2, [0, 1] * 2)))
     imported = runner.invoke(args=["models", "import", str(path)])
     assert imported.exit_code == 0 and "candidate" in imported.output
     assert runner.invoke(args=["models", "train", "--algorithm", "nope"]).exit_code == 1
