@@ -7,7 +7,7 @@ PYTHON ?= python3
 # command:Debian package pairs the native path needs.
 APT_NEEDS := nginx:nginx-light redis-server:redis-server mariadbd:mariadb-server wrk:wrk \
 	chromium:chromium chromedriver:chromium-driver fc-list:fontconfig gcc:gcc pkg-config:pkg-config \
-	dovecot:dovecot-imapd
+	dovecot:dovecot-imapd prometheus:prometheus
 # mysqlclient (the C MySQL driver) builds against libmariadb: PyPI has no Linux wheels of it.
 APT_FILES := /usr/share/fonts/opentype/ipaexfont-mincho/ipaexm.ttf:fonts-ipaexfont \
 	/usr/include/mariadb/mysql.h:libmariadb-dev
@@ -15,7 +15,7 @@ APT_FILES := /usr/share/fonts/opentype/ipaexfont-mincho/ipaexm.ttf:fonts-ipaexfo
 REQUIREMENTS := senko-app/pyproject.toml senko-app/constraints.txt senko-predict/pyproject.toml stack/pyproject.toml \
 	tests/requirements.txt docs/requirements.txt
 
-.PHONY: up down status test deps apt bench flask docs
+.PHONY: up down status test deps apt bench flask docs backup restore
 
 up: deps ## Start MariaDB, Redis, senko-app (uWSGI), nginx on 127.0.0.1; data under var/
 	$(PY) -m senko_stack up
@@ -40,6 +40,14 @@ docs: deps ## Build the code documentation (Sphinx, warnings are errors) into va
 # stays readable and writable for the services, which run as the unprivileged service user.
 flask: ## A flask command against the native stack, e.g. make flask ARGS="models list"
 	@umask 002 && eval "$$($(PY) -m senko_stack env)" && $(PY) -m flask $(ARGS)
+
+# umask 077: the archive holds personal data (mode 600 either way); var/backups is root's.
+backup: ## Back up the database, résumés and models into var/backups/senko-backup-<UTC time>.tar.gz
+	@umask 077 && eval "$$($(PY) -m senko_stack env)" && $(PY) -m flask backup create $(if $(OUTPUT),--output $(OUTPUT))
+
+restore: ## Restore FILE=var/backups/senko-backup-....tar.gz into an empty stack (FORCE=1 replaces data)
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/senko-backup-....tar.gz [FORCE=1]"; exit 2; }
+	@umask 002 && eval "$$($(PY) -m senko_stack env)" && $(PY) -m flask backup restore "$(FILE)" $(if $(FORCE),--force)
 
 bench: deps ## Benchmarks against the running stack (make up first)
 	$(PY) bench/api.py

@@ -38,6 +38,8 @@ def stack():
         "SENKO_UI_PORT": str(free_port()),
         "SENKO_UWSGI_PORT": str(free_port()),
         "SENKO_PREDICT_PORT": str(free_port()),
+        "SENKO_METRICS_PORT": str(free_port()),
+        "SENKO_PREDICT_METRICS_PORT": str(free_port()),
         "SENKO_LOGIN_RATE_LIMIT": "5 per minute",
         # Fast retries so "senko-predict down" settles in seconds.
         "SENKO_SCORE_RETRIES": "2",
@@ -610,3 +612,74 @@ def _wait_for_imap(server: ImapServer, process, var: Path, timeout: float = 20.0
     output = process.stdout.read().decode(errors="replace") if process.poll() is not None else ""
     log = (var / "dovecot.log").read_text(errors="replace") if (var / "dovecot.log").exists() else ""
     return f"{error}; {(output + log).strip()[-800:] or 'no output'}"
+
+
+class Receiver:
+    """A small local HTTP server standing in for Sentry's ingest endpoint or a chat webhook.
+
+    It keeps every request (path and body, gzip undone); the first ``fail_first`` answer 500.
+    """
+
+    def __init__(self, fail_first: int = 0):
+        import gzip
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        receiver = self
+        self.requests: list[tuple[str, bytes]] = []
+        self.fail_first = fail_first
+        self.lock = threading.Lock()
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if self.headers.get("Content-Encoding") == "gzip":
+                    body = gzip.decompress(body)
+                with receiver.lock:
+                    failing = receiver.fail_first > 0
+                    receiver.fail_first -= 1 if failing else 0
+                    receiver.requests.append((self.path, body))
+                self.send_response(500 if failing else 200)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(b"{}")
+
+            def log_message(self, *_args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.dsn = f"http://public@127.0.0.1:{self.port}/1"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def text(self) -> str:
+        """Every body received so far, as one text."""
+        with self.lock:
+            return "\n".join(body.decode(errors="replace") for _, body in self.requests)
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver():
+    """Make local HTTP receivers (``receiver(fail_first=2)``); all are shut down after the test."""
+    made = []
+
+    def _make(fail_first: int = 0) -> Receiver:
+        made.append(Receiver(fail_first))
+        return made[-1]
+
+    try:
+        yield _make
+    finally:
+        for item in made:
+            item.close()
+
+
+@pytest.fixture(scope="session")
+def receiver_class():
+    """The ``Receiver`` class itself, for fixtures that keep one for a whole module (close it yourself)."""
+    return Receiver

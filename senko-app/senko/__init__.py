@@ -5,7 +5,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import api, cli, counts, errors, settings
+from . import alerts, api, cli, counts, errors, metrics, observability, settings
 from .auth import tokens
 from .extensions import cors, db, limiter, migrate, redis_store
 from .tasks import celery_init_app
@@ -25,9 +25,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     app.config["RESTFUL_JSON"] = {"ensure_ascii": False}
     app.json.ensure_ascii = False
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # JSON log lines with the request id (also on every response), Sentry when SENTRY_DSN is set.
+    observability.init_app(app)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per job-board request is noise
 
+    metrics.init_app(app)  # first: its timer starts before the other hooks (limiter, auth) run
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS))
     redis_store.init_app(app)
@@ -36,7 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app,
         origins=app.config["SENKO_CORS_ORIGINS"],
         allow_headers=["Authorization", "Content-Type"],
-        expose_headers=["Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining"],
+        expose_headers=["Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-Request-ID"],
         max_age=600,
     )
     tokens.init_app(app)
@@ -45,4 +47,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     api.init_app(app)
     cli.init_app(app)
     celery_init_app(app)
+    alerts.init_app(app)
     return app

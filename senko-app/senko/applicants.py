@@ -4,6 +4,7 @@ Create one, give it a résumé (check, store, attach, commit, queue), change its
 decision, remove it with its stored file. Resources and commands call only these functions; the
 lifecycle rules themselves are the transition methods of ``senko.models.Applicant``.
 """
+import logging
 import unicodedata
 from collections.abc import Iterable
 from pathlib import PurePath
@@ -17,6 +18,8 @@ from .extensions import db
 from .ingest.checks import check_resume
 from .ingest.storage import delete_resume, save_resume
 from .models import Applicant, DecisionChange, record_audit
+
+log = logging.getLogger(__name__)
 
 PROVISIONAL_NAME = "名前未設定"
 
@@ -133,7 +136,8 @@ def queue_processing(applicant_ids: list[int]) -> None:
     """Queue processing; if the broker is down the applicants stay queued and the recovery job requeues them."""
     try:
         for applicant_id in applicant_ids:
-            queue.process_resume(applicant_id)
+            task_id = queue.process_resume(applicant_id)
+            log.info("applicant %s: résumé queued (task %s)", applicant_id, task_id)
     except Unavailable as exc:
         raise Unavailable("Stored, but the task queue is unavailable: processing starts when it is back") from exc
 

@@ -128,7 +128,8 @@ def init_app(app):
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)
     def _db_down(exc):
-        log.warning("database unavailable: %s", exc)
+        # Not the exception's text: it carries the statement's parameters (a name, an e-mail address).
+        log.warning("database unavailable: %s: %s", type(exc).__name__, exc.orig)
         return error_response(503, "Database is unavailable, try again shortly")
 
     @app.errorhandler(Exception)

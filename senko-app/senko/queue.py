@@ -18,8 +18,10 @@ NIGHTLY_RETRAIN = "senko.tasks.training.nightly_retrain"
 RECOVER_STUCK = "senko.tasks.maintenance.recover_stuck"
 RUN_SOURCE = "senko.tasks.sources.run_source"
 DISPATCH_SOURCES = "senko.tasks.sources.dispatch_due"
+APPLY_RETENTION = "senko.tasks.maintenance.apply_retention"
+SEND_ALERT = "senko.tasks.alerts.send_alert"
 TASK_NAMES = (PROCESS_RESUME, SCORE_APPLICANT, RESCORE_UNSCORED, TRAIN_MODEL, RESCORE_ALL, NIGHTLY_RETRAIN,
-              RECOVER_STUCK, RUN_SOURCE, DISPATCH_SOURCES)
+              RECOVER_STUCK, RUN_SOURCE, DISPATCH_SOURCES, APPLY_RETENTION, SEND_ALERT)
 
 
 def send(name: str, *args, **options) -> str:

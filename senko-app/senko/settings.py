@@ -183,6 +183,12 @@ def load(env=None) -> dict:
         "SENKO_RETRAIN_HOUR": parse_int(env.get("SENKO_RETRAIN_HOUR"), 3),
         "SENKO_AUTO_ACTIVATE": parse_boolean(env.get("SENKO_AUTO_ACTIVATE"), False),
         "SENKO_RESCORE_BATCH": parse_int(env.get("SENKO_RESCORE_BATCH"), 200),
+        # Applicants expire this many months after the decision (undecided: after being added); 0 keeps them forever.
+        "SENKO_RETENTION_MONTHS": parse_int(env.get("SENKO_RETENTION_MONTHS"), 12),
+        "SENKO_RETENTION_HOUR": parse_int(env.get("SENKO_RETENTION_HOUR"), 2),
+        "SENKO_BACKUP_DIR": env.get("SENKO_BACKUP_DIR", "var/backups"),
+        # Beat writes a heartbeat each tick; `flask health beat` calls it stale after this many seconds.
+        "SENKO_BEAT_STALE_SECONDS": parse_int(env.get("SENKO_BEAT_STALE_SECONDS"), 180),
         # Job-board sources (媒体連携): secrets at rest, the SSRF allow list seed, politeness and caps.
         "SENKO_SOURCES_KEY": sources_key or DEVELOPMENT_SOURCES_KEY,
         "SENKO_SOURCES_ALLOW_LIST": parse_list(env.get("SENKO_SOURCES_ALLOW_LIST"), []),
@@ -193,6 +199,17 @@ def load(env=None) -> dict:
         "SENKO_SOURCES_MAX_REDIRECTS": parse_int(env.get("SENKO_SOURCES_MAX_REDIRECTS"), 5),
         "SENKO_SOURCES_USER_AGENT": env.get("SENKO_SOURCES_USER_AGENT", "Senko/1.0 (job-board sync)"),
         "SENKO_SOURCES_DISPATCH_INTERVAL": parse_int(env.get("SENKO_SOURCES_DISPATCH_INTERVAL"), 60),
+        # Errors to Sentry (optional: unset, nothing is sent); release = the git version unless SENKO_RELEASE.
+        "SENTRY_DSN": env.get("SENTRY_DSN", ""),
+        "SENKO_SENTRY_ENVIRONMENT": env.get("SENKO_SENTRY_ENVIRONMENT") or senko_env,
+        "SENKO_RELEASE": env.get("SENKO_RELEASE", ""),
+        # Alerts to chat (optional): a Slack-compatible incoming webhook, retried with backoff off the work's path.
+        "SENKO_ALERT_WEBHOOK_URL": env.get("SENKO_ALERT_WEBHOOK_URL", ""),
+        "SENKO_ALERT_RETRIES": parse_int(env.get("SENKO_ALERT_RETRIES"), 5),
+        "SENKO_ALERT_RETRY_BACKOFF": parse_int(env.get("SENKO_ALERT_RETRY_BACKOFF"), 5),
+        "SENKO_ALERT_QUEUE_THRESHOLD": parse_int(env.get("SENKO_ALERT_QUEUE_THRESHOLD"), 500),
+        "SENKO_ALERT_QUEUE_EVERY_MINUTES": parse_int(env.get("SENKO_ALERT_QUEUE_EVERY_MINUTES"), 30),
+        "SENKO_ALERT_QUEUE_CHECK_SECONDS": parse_int(env.get("SENKO_ALERT_QUEUE_CHECK_SECONDS"), 60),
         "SENKO_PASSWORD_MIN": 12,
         "SENKO_PASSWORD_MAX": 1024,
     }

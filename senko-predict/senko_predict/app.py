@@ -1,13 +1,12 @@
 """senko-predict's app factory: settings, the model holder, the routes and the error handlers."""
 import itertools
-import logging
 import os
 from pathlib import Path
 
 from flask import Flask
 from werkzeug.exceptions import HTTPException
 
-from . import settings
+from . import errortracking, logs, metrics, settings
 from .contract import ContractError
 from .holder import ModelHolder
 from .registry import Registry
@@ -25,7 +24,9 @@ def create_app(test_config: dict | None = None, registry=None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
     app.json.ensure_ascii = False
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logs.configure()
+    errortracking.init(app.config["SENTRY_DSN"], app.config["SENKO_SENTRY_ENVIRONMENT"], app.config["SENKO_RELEASE"])
+    logs.init_flask(app)
     holder = ModelHolder(
         registry=registry or Registry(app.config["SENKO_DATABASE_URL"]),
         model_dir=Path(app.config["SENKO_MODEL_DIR"]),
@@ -34,6 +35,7 @@ def create_app(test_config: dict | None = None, registry=None) -> Flask:
     holder.start()
     app.extensions["model_holder"] = holder
     app.extensions["predict_sequence"] = itertools.count()
+    metrics.init_app(app)
     app.register_blueprint(bp)
 
     @app.after_request

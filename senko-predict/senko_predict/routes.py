@@ -3,13 +3,18 @@
 The app factory puts the worker's ModelHolder in ``app.extensions["model_holder"]`` and a request
 counter in ``app.extensions["predict_sequence"]``; the views read them from ``current_app``.
 """
+import logging
+import time
+
 from flask import Blueprint, current_app, jsonify, request
 
 from . import contract
 from .holder import ModelHolder
+from .metrics import observe_prediction
 from .scoring import predict_batch
 
 bp = Blueprint("predict", __name__)
+log = logging.getLogger(__name__)
 
 
 def error(status: int, message: str, **extra):
@@ -63,7 +68,12 @@ def predict():
     sequence = next(current_app.extensions["predict_sequence"])
     if model is None:
         return no_model()
-    response = jsonify(predict_batch(model, documents, current_app.config["SENKO_EXPLAIN_TOP"]))
+    started = time.perf_counter()
+    scored = predict_batch(model, documents, current_app.config["SENKO_EXPLAIN_TOP"])
+    observe_prediction(len(documents), time.perf_counter() - started)
+    # Counts and the version only: the nouns are résumé text and stay out of the log.
+    log.info("predicted %d documents with %s in %.1f ms", len(documents), model.version, (time.perf_counter() - started) * 1000)
+    response = jsonify(scored)
     # Order in which this worker picked its model: with threads, responses may arrive out of order.
     response.headers["X-Senko-Sequence"] = str(sequence)
     return response

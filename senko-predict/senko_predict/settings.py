@@ -13,4 +13,8 @@ def load(env=None) -> dict:
         "SENKO_PREDICT_MAX_DOCUMENTS": int(env.get("SENKO_PREDICT_MAX_DOCUMENTS", "5000")),
         "SENKO_EXPLAIN_TOP": int(env.get("SENKO_EXPLAIN_TOP", "5")),
         "MAX_CONTENT_LENGTH": int(env.get("SENKO_PREDICT_MAX_BYTES", str(64 * 1024 * 1024))),
+        # Errors to Sentry (optional: unset, nothing is sent); release = the git version unless SENKO_RELEASE.
+        "SENTRY_DSN": env.get("SENTRY_DSN", ""),
+        "SENKO_SENTRY_ENVIRONMENT": env.get("SENKO_SENTRY_ENVIRONMENT") or env.get("SENKO_ENV", "production"),
+        "SENKO_RELEASE": env.get("SENKO_RELEASE", ""),
     }

@@ -8,7 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .config import ROOT
+from . import health
+from .config import ENV_FILE, ROOT
 from .stack import Stack
 
 
@@ -40,6 +41,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "down":
             stopped = stack.down() if stack else []
             print("stopped: " + (", ".join(stopped) or "nothing was running"))
+        elif stack and (args.var / ENV_FILE).exists():
+            # The settings exist: ask each running service how it is (health, queue depth, beat's runs).
+            print("\n".join(health.report(Stack.from_var(args.var))))
         else:
             for name, pid in (stack.status() if stack else dict.fromkeys(Stack.SERVICES)).items():
                 print(f"{name:10} {f'running (pid {pid})' if pid else 'stopped'}")

@@ -59,8 +59,12 @@ FILE_SETTINGS: dict[str, str | Callable[[], str]] = {
     "SENKO_UI_PORT": "8080",
     "SENKO_PREDICT_PORT": "9100",
     "SENKO_UWSGI_PORT": "3031",
+    # /metrics of senko-app (uWSGI + worker) and of senko-predict: loopback exporters, never behind nginx.
+    "SENKO_METRICS_PORT": "9300",
+    "SENKO_PREDICT_METRICS_PORT": "9301",
 }
-PORTS = ("SENKO_DB_PORT", "SENKO_REDIS_PORT", "SENKO_API_PORT", "SENKO_UI_PORT", "SENKO_PREDICT_PORT", "SENKO_UWSGI_PORT")
+PORTS = ("SENKO_DB_PORT", "SENKO_REDIS_PORT", "SENKO_API_PORT", "SENKO_UI_PORT", "SENKO_PREDICT_PORT", "SENKO_UWSGI_PORT",
+         "SENKO_METRICS_PORT", "SENKO_PREDICT_METRICS_PORT")
 # Passwords the children get only inside the URLs made for them (child_env drops the raw values).
 PASSWORDS = ("SENKO_DB_PASSWORD", "SENKO_PREDICT_DB_PASSWORD", "SENKO_MIGRATE_DB_PASSWORD", "SENKO_REDIS_APP_PASSWORD",
              "SENKO_REDIS_BROKER_PASSWORD", "SENKO_REDIS_ADMIN_PASSWORD")

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from . import privileges
+from . import exporters, privileges
 from .accounts import accounts_sql, redis_acl
 from .config import APP_DIR, PREDICT_DIR, ROOT, cors_origins, port, predict_database_url
 from .processes import port_open, wait_for
@@ -127,7 +127,8 @@ def start_app(stack: Stack) -> None:
     """Start senko-app under uWSGI (``senko-app/uwsgi.ini``) on SENKO_UWSGI_PORT, as the service user."""
     uwsgi_port = port(stack.env, "SENKO_UWSGI_PORT")
     stack.require_port_free("uwsgi", uwsgi_port)
-    stack.spawn("uwsgi", [stack.bin("uwsgi"), "--ini", str(APP_DIR / "uwsgi.ini")], cwd=APP_DIR, env=share_data(stack),
+    stack.spawn("uwsgi", [stack.bin("uwsgi"), "--ini", str(APP_DIR / "uwsgi.ini")], cwd=APP_DIR,
+                env=share_data(stack) | exporters.multiproc_env(stack, "uwsgi"),
                 user=stack.account)
     wait_for(lambda: port_open(uwsgi_port), "uWSGI (senko-app)", 60, stack.log / "uwsgi.log",
              alive=lambda: stack.pid("uwsgi") is not None)
@@ -141,6 +142,7 @@ def start_predict(stack: Stack) -> None:
     stack.require_port_free("predict", predict_port)
     env = {key: value for key, value in share_data(stack).items() if key not in NOT_FOR_PREDICT}
     env["SENKO_DATABASE_URL"] = predict_database_url(stack.env)
+    env |= exporters.multiproc_env(stack, "predict")
     stack.spawn("predict", [stack.bin("uwsgi"), "--ini", str(PREDICT_DIR / "uwsgi.ini")], cwd=PREDICT_DIR, env=env,
                 user=stack.account)
     wait_for(lambda: port_open(predict_port), "senko-predict", 60, stack.log / "predict.log",
@@ -157,7 +159,7 @@ def start_worker(stack: Stack, concurrency: int | None = None, name: str = "work
         return
     stack.spawn(name, [stack.bin("celery"), "-A", CELERY_APP, "worker", "--loglevel=INFO", f"--concurrency={concurrency}",
                        f"--hostname={name}@%h", "--without-gossip", "--without-mingle"], cwd=APP_DIR,
-                env=share_data(stack), user=stack.account)
+                env=share_data(stack) | exporters.multiproc_env(stack, name), user=stack.account)
     wait_for(lambda: log.exists() and b" ready." in log.read_bytes()[offset:], "Celery worker", 90, log,
              alive=lambda: stack.pid(name) is not None)
 
@@ -200,6 +202,7 @@ def render_nginx(stack: Stack) -> Path:
         # Started as root: the master reads the config and binds, the workers run as the service user.
         "SENKO_NGINX_USER": f"{stack.account.name} {stack.account.group}" if stack.account else getpass.getuser(),
         "SENKO_LOG": str(stack.log),
+        "SENKO_ACCESS_LOG": str(stack.log / "nginx-access.log"),
     }
 
     def render(template: Path) -> str:
@@ -261,9 +264,11 @@ START_ORDER: tuple[Step, ...] = (
     Step("redis", start_redis),
     Step("boot", boot, runs=False),
     Step("predict", start_predict),
+    Step("predict-metrics", exporters.start_predict_metrics),
     Step("worker", start_worker),
     Step("beat", start_beat),
     Step("uwsgi", start_app),
+    Step("metrics", exporters.start_app_metrics),
     Step("nginx", start_web),
 )
 # With SENKO_DEMO=1, after START_ORDER: the demo data, the demo job board (a process) and its source.

@@ -196,7 +196,7 @@ def test_start_order_has_every_service_once():
     """START_ORDER names each service once, boot after the database and Redis; SERVICES is it reversed (demo board first)."""
     names = [step.name for step in START_ORDER]
     assert len(names) == len(set(names))
-    assert names == ["mariadb", "redis", "boot", "predict", "worker", "beat", "uwsgi", "nginx"]
+    assert names == ["mariadb", "redis", "boot", "predict", "predict-metrics", "worker", "beat", "uwsgi", "metrics", "nginx"]
     stop_order = Stack.SERVICES
     assert stop_order == ("jobboard", *(name for name in reversed(names) if name != "boot"))
     assert all(callable(step.start) for step in START_ORDER)

@@ -63,3 +63,11 @@ def test_secrets_have_no_defaults():
                 "SENKO_SOURCES_KEY"):
         assert f"${{{var}:?" in text
         assert f"${{{var}:-" not in text
+
+
+def test_every_service_has_a_healthcheck():
+    """Compose checks every Senko service (nginx, uWSGI + dependencies, the worker's ping, beat's heartbeat, predict, db, redis)."""
+    compose = load_compose()
+    for name in ("senko-web", "senko-app", "senko-worker", "senko-beat", "senko-predict", "senko-redis", "senko-db"):
+        assert compose["services"][name].get("healthcheck", {}).get("test"), name
+    assert compose["services"]["senko-beat"]["healthcheck"]["test"] == ["CMD", "flask", "health", "beat"]

@@ -1,12 +1,16 @@
 """``flask`` command groups, one per noun (docstrings become the help text)."""
+from .backup import backup
 from .boot import boot
 from .demo import demo
+from .health import health
+from .metrics import metrics
 from .models import models
+from .retention import retention
 from .sources import sources
 from .users import users
 
 
 def init_app(app):
     """Attach the command groups to ``app.cli``."""
-    for group in (users, models, sources, demo, boot):
+    for group in (users, models, sources, demo, boot, backup, retention, health, metrics):
         app.cli.add_command(group)

@@ -11,6 +11,7 @@ from flask import current_app
 from sqlalchemy import delete, insert, select
 
 from ..extensions import db
+from ..metrics import observe_ingest
 from ..models import Applicant, ApplicantNoun, ApplicantStatus
 from ..models.applicant import IN_PIPELINE
 from ..scoring.service import score_or_queue
@@ -113,6 +114,7 @@ def process(applicant_id: int) -> dict | None:
     started = time.perf_counter()
     outcome = score_or_queue(applicant)
     timings["score"] = time.perf_counter() - started
+    observe_ingest(timings)
     log.info("applicant %s: %d pages, %d nouns, %d masked, %d hidden, %s, timings %s", applicant_id, extraction.pages,
              len(result.counts), result.masked, extraction.hidden_chars, outcome,
              {k: round(v, 4) for k, v in timings.items()})

@@ -1,7 +1,5 @@
 """Liveness and readiness."""
-from sqlalchemy import text
-
-from ..extensions import db, redis_store
+from .. import health
 from .base import PublicResource
 
 
@@ -16,18 +14,7 @@ class Ready(PublicResource):
     """Readiness: MySQL and Redis both answer."""
 
     def get(self):
-        checks = {}
-        try:
-            db.session.execute(text("SELECT 1"))
-            checks["database"] = "ok"
-        except Exception as exc:  # any failure means not ready; the reason is reported
-            db.session.rollback()
-            checks["database"] = f"error: {type(exc).__name__}"
-        try:
-            redis_store.client.ping()
-            checks["redis"] = "ok"
-        except Exception as exc:
-            checks["redis"] = f"error: {type(exc).__name__}"
+        checks = health.dependencies()
         if all(value == "ok" for value in checks.values()):
             return {"status": "ready", "checks": checks}
         failing = ", ".join(k for k, v in checks.items() if v != "ok")

@@ -16,6 +16,7 @@ from ..auth.passwords import hash_password, needs_rehash, verify_password
 from ..auth.tokens import access_token_for, issue_tokens, revoke, revoke_pair
 from ..errors import ApiError
 from ..extensions import db, limiter
+from ..metrics import count_login_failure
 from ..models import User, record_audit
 from ..models.mixins import utcnow
 from .base import AdminResource, PublicResource, Resource, role_required
@@ -63,6 +64,7 @@ class UserLogin(PublicResource):
         user = User.by_email(body.email)
         if not verify_password(user.password_hash if user else None, body.password):
             throttle.record_failure(request.remote_addr, body.email)
+            count_login_failure()
             record_audit("user.login_failed", None, "user", user.id if user else None)
             db.session.commit()
             raise ApiError(401, "Wrong email or password")

@@ -10,6 +10,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from senko_predict.contract import ContractError, PredictResponse, is_no_model_answer, parse_predict_response, predict_request
+from senko_predict.logs import REQUEST_ID_HEADER, current_request_id
 
 from ..exceptions import Unavailable
 
@@ -40,7 +41,7 @@ def predict(documents: list[list[str]]) -> PredictResponse:
     if not base:
         raise NoModel("SENKO_PREDICT_URL is not set")
     try:
-        response = _session(2).post(f"{base.rstrip('/')}/predict", json=predict_request(documents),
+        response = _session(2).post(f"{base.rstrip('/')}/predict", json=predict_request(documents), headers=_headers(),
                                     timeout=current_app.config["SENKO_PREDICT_TIMEOUT"])
     except requests.RequestException as exc:
         raise PredictUnavailable(f"senko-predict unreachable: {type(exc).__name__}") from exc
@@ -55,6 +56,12 @@ def predict(documents: list[list[str]]) -> PredictResponse:
         return parse_predict_response(body, expected=len(documents))
     except ContractError as exc:
         raise PredictUnavailable(f"senko-predict sent a malformed answer: {exc.message}") from exc
+
+
+def _headers() -> dict:
+    """The request id of the upload (or task) being scored, so senko-predict's log lines carry it too."""
+    rid = current_request_id()
+    return {REQUEST_ID_HEADER: rid} if rid else {}
 
 
 def _json(response) -> dict:

@@ -6,7 +6,7 @@ and calls one domain function. Domain code sends tasks by name through ``senko.q
 from celery import Celery, Task
 
 # Importing the task modules registers their tasks (shared_task) with whichever Celery app is current.
-from . import ingest, maintenance, scoring, sources, training  # noqa: F401
+from . import alerts, ingest, maintenance, scoring, sources, training  # noqa: F401
 from .schedule import beat_schedule
 
 
@@ -31,9 +31,12 @@ def celery_init_app(app) -> Celery:
         broker_connection_retry_on_startup=True,
         broker_transport_options={"visibility_timeout": 3600},
         beat_schedule=beat_schedule(app.config),
+        # The default scheduler plus a heartbeat in Redis (`flask health beat`, `make status`).
+        beat_scheduler="senko.tasks.heartbeat:HeartbeatScheduler",
         timezone="Asia/Tokyo",
         enable_utc=True,
     )
+    celery_app.flask_app = app  # beat's scheduler (tasks/heartbeat.py) needs an app context outside any task
     celery_app.set_default()
     app.extensions["celery"] = celery_app
     return celery_app

@@ -29,4 +29,10 @@ def beat_schedule(config) -> dict:
             "schedule": crontab(hour=config["SENKO_RETRAIN_HOUR"], minute=0),
             "options": {"expires": 3600},
         },
+        # Daily, before the nightly retrain's hour passes again: expired applicants go (a no-op when it is 0).
+        "apply-retention": {
+            "task": queue.APPLY_RETENTION,
+            "schedule": crontab(hour=config["SENKO_RETENTION_HOUR"], minute=30),
+            "options": {"expires": 3600},
+        },
     }
