@@ -66,8 +66,12 @@ def test_secrets_have_no_defaults():
 
 
 def test_every_service_has_a_healthcheck():
-    """Compose checks every Senko service (nginx, uWSGI + dependencies, the worker's ping, beat's heartbeat, predict, db, redis)."""
+    """Compose checks every Senko service (nginx, uWSGI + dependencies, the worker's ping, beat's heartbeat, predict,
+    the metrics exporters, db, redis)."""
     compose = load_compose()
-    for name in ("senko-web", "senko-app", "senko-worker", "senko-beat", "senko-predict", "senko-redis", "senko-db"):
+    senko = [name for name in compose["services"] if name.startswith("senko-")]
+    assert {"senko-web", "senko-app", "senko-worker", "senko-beat", "senko-predict", "senko-redis", "senko-db",
+            "senko-metrics", "senko-predict-metrics"} <= set(senko)
+    for name in senko:
         assert compose["services"][name].get("healthcheck", {}).get("test"), name
     assert compose["services"]["senko-beat"]["healthcheck"]["test"] == ["CMD", "flask", "health", "beat"]
