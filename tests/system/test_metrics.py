@@ -1,9 +1,13 @@
 """Metrics: the loopback exporters of senko-app and senko-predict, scraped by Debian's Prometheus.
 
 Prometheus runs with ``monitoring/prometheus.yml`` (the targets swapped for this stack's ports and a
-1 s interval) while real traffic goes through nginx, the worker and senko-predict.
+1 s interval) while real traffic goes through nginx, the worker and senko-predict. Grafana is not
+packaged in Debian, so the dashboard's queries are checked here instead: every panel's expression is
+evaluated by that Prometheus, with Grafana's variables replaced.
 """
 import json
+import math
+import re
 import shutil
 import socket
 import subprocess
@@ -59,8 +63,8 @@ def query(prometheus: str, expression: str) -> list:
     return body.get("data", {}).get("result", [])
 
 
-def test_prometheus_scrapes_every_target_and_the_named_series(live, prometheus, predict_service, users, make_model, wait_for):
-    """Every target is up, and requests, ingest stages, predict latency and applicants have values."""
+def make_traffic(live: str, predict_service: str, users, make_model, wait_for) -> None:
+    """A login, a failed login, a list and an upload processed by the worker and scored by senko-predict."""
     from senko.demo import resumes
 
     version = make_model(activate=True)
@@ -85,11 +89,21 @@ def test_prometheus_scrapes_every_target_and_the_named_series(live, prometheus, 
     wait_for(scored, "the uploaded résumé to be processed", 90)
     assert scored() == "scored"
 
+
+def wait_all_up(prometheus: str, wait_for) -> None:
+    """Wait until Prometheus has scraped both exporters successfully."""
+
     def all_up():
         targets = requests.get(f"{prometheus}/api/v1/targets", timeout=5).json()["data"]["activeTargets"]
         return len(targets) == 2 and all(t["health"] == "up" for t in targets)
 
     wait_for(lambda: query(prometheus, "up") and all_up(), "every target up", 60)
+
+
+def test_prometheus_scrapes_every_target_and_the_named_series(live, prometheus, predict_service, users, make_model, wait_for):
+    """Every target is up, and requests, ingest stages, predict latency and applicants have values."""
+    make_traffic(live, predict_service, users, make_model, wait_for)
+    wait_all_up(prometheus, wait_for)
     expected = {
         'senko_http_requests_total{job="senko-app",route="/user/login",status="200"}': 1,
         'senko_http_requests_total{job="senko-app",route="/applicant/<int:limit>/<int:page>"}': 1,
@@ -107,6 +121,97 @@ def test_prometheus_scrapes_every_target_and_the_named_series(live, prometheus, 
     for expression, at_least in expected.items():
         wait_for(lambda e=expression, n=at_least: any(float(s["value"][1]) >= n for s in query(prometheus, e)),
                  f"{expression} >= {at_least} in Prometheus", 30)
+
+# ---- the Grafana dashboard -------------------------------------------------------------------------
+# Grafana's built-in variables, as Grafana would fill them for a short range scraped every second.
+GRAFANA_VARIABLES = {"__rate_interval": "1m", "__interval": "15s", "__interval_ms": "15000", "__range": "5m",
+                     "__range_s": "300", "__range_ms": "300000"}
+VARIABLE = re.compile(r"\$\{(\w+)(?::\w+)?\}|\[\[(\w+)(?::\w+)?\]\]|\$(\w+)")
+# Panels that may rightly be empty after healthy traffic (no failures happened); their queries must still run.
+MAY_BE_EMPTY = {"Failures"}
+
+
+def dashboard_panels(dashboard: dict) -> list[dict]:
+    """Every panel of a dashboard, rows' nested (collapsed) panels included, rows themselves too."""
+    panels = []
+    for panel in dashboard.get("panels", []):
+        panels.append(panel)
+        panels.extend(dashboard_panels(panel))
+    return panels
+
+
+def substitute(expression: str, dashboard: dict) -> str:
+    """An expression with Grafana's variables replaced: built-ins by fixed values, the dashboard's own by their current value (or `.*`)."""
+    values = dict(GRAFANA_VARIABLES)
+    for variable in dashboard.get("templating", {}).get("list", []):
+        current = (variable.get("current") or {}).get("value")
+        if isinstance(current, list):
+            current = "|".join(current)
+        values[variable["name"]] = ".*" if current in (None, "", "$__all") else str(current)
+
+    def value(match):
+        name = next(group for group in match.groups() if group)
+        assert name in values, f"unknown Grafana variable ${name} in {expression}"
+        return values[name]
+
+    return VARIABLE.sub(value, expression)
+
+
+def load_dashboard(repo_root) -> dict:
+    """monitoring/grafana/dashboards/senko.json."""
+    return json.loads((repo_root / "monitoring/grafana/dashboards/senko.json").read_text())
+
+
+def test_dashboard_structure(repo_root):
+    """Unique panel ids, a gridPos on every panel, every query panel on the provisioned Prometheus data source by uid."""
+    uids = set()
+    for path in (repo_root / "monitoring/grafana/provisioning/datasources").glob("*.yml"):
+        uids |= {source["uid"] for source in yaml.safe_load(path.read_text())["datasources"] if source["type"] == "prometheus"}
+    assert uids, "no Prometheus data source with a uid is provisioned"
+    dashboard = load_dashboard(repo_root)
+    panels = dashboard_panels(dashboard)
+    ids = [panel.get("id") for panel in panels]
+    assert None not in ids and len(ids) == len(set(ids)), ids
+    for panel in panels:
+        title = panel.get("title")
+        grid = panel.get("gridPos") or {}
+        assert {"x", "y", "w", "h"} <= grid.keys(), f"panel {title!r} has no complete gridPos"
+        if panel["type"] == "row":
+            continue
+        assert panel.get("targets"), f"panel {title!r} has no query"
+        assert (panel.get("datasource") or {}).get("uid") in uids, f"panel {title!r}: data source {panel.get('datasource')}"
+        for target in panel["targets"]:
+            source = target.get("datasource")
+            assert source is None or source.get("uid") in uids, f"panel {title!r} {target.get('refId')}: data source {source}"
+            assert target.get("expr"), f"panel {title!r} {target.get('refId')} has no expression"
+
+
+def test_every_dashboard_query_runs_on_prometheus(live, prometheus, predict_service, users, make_model, wait_for, repo_root):
+    """Each panel's expression, variables filled in, is valid PromQL for Prometheus and, but for failures, has data after traffic."""
+    dashboard = load_dashboard(repo_root)
+    targets = [(panel["title"], target["refId"], substitute(target["expr"], dashboard))
+               for panel in dashboard_panels(dashboard) if panel["type"] != "row" for target in panel["targets"]]
+    wait_all_up(prometheus, wait_for)  # scraped before the traffic, so rates see it grow
+    make_traffic(live, predict_service, users, make_model, wait_for)
+    wait_for(lambda: query(prometheus, 'senko_ingest_stage_seconds_count{stage="score"}'), "the score stage scraped", 30)
+
+    def evaluate(expression: str) -> dict:
+        return requests.get(f"{prometheus}/api/v1/query", params={"query": expression}, timeout=10).json()
+
+    broken = []
+    for title, ref, expression in targets:
+        body = evaluate(expression)
+        if body.get("status") != "success":
+            broken.append(f"panel {title!r} {ref}: {expression}: {body.get('errorType')}: {body.get('error')}")
+    assert not broken, "\n".join(broken)
+
+    def has_data(expression: str) -> bool:
+        result = evaluate(expression)["data"]["result"]
+        return any(math.isfinite(float(series["value"][1])) for series in result)
+
+    for title, ref, expression in targets:
+        if title not in MAY_BE_EMPTY:
+            wait_for(lambda e=expression: has_data(e), f"panel {title!r} {ref} ({expression}) to have a finite value", 30)
 
 
 def test_metrics_are_not_public(live, metrics_ports):
@@ -137,8 +242,8 @@ def test_monitoring_profile_is_wired(repo_root):
     for job in scrape["scrape_configs"]:
         for target in job["static_configs"][0]["targets"]:
             assert target.split(":")[0] in compose["services"], target
-    dashboard = json.loads((repo_root / "monitoring/grafana/dashboards/senko.json").read_text())
-    expressions = " ".join(target["expr"] for panel in dashboard["panels"] for target in panel["targets"])
+    dashboard = load_dashboard(repo_root)
+    expressions = " ".join(target["expr"] for panel in dashboard_panels(dashboard) for target in panel.get("targets", []))
     for needed in ("histogram_quantile(0.5,", "histogram_quantile(0.99,", "senko_http_requests_total", "senko_applicants",
                    "senko_ingest_stage_seconds", "senko_queue_depth", "senko_tasks_total", "senko_active_model_info",
                    "senko_scores_bucket", 'status=~\\"5..\\"'.replace("\\", "")):
