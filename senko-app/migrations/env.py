@@ -9,9 +9,11 @@ from sqlalchemy import create_engine, pool
 # access to the values within the .ini file in use.
 config = context.config
 
-# Interpret the config file for Python logging.
-# This line sets up loggers basically.
-fileConfig(config.config_file_name)
+# alembic.ini's logging only when nothing configured logging before: inside the app (`flask boot`, the
+# tests) it would replace the app's JSON handler and disable every existing logger (senko.errors
+# among them, which would silence error logs and the error reports Sentry builds from them).
+if not logging.getLogger().handlers:
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 
 

@@ -7,6 +7,7 @@ They run in the schemathesis process, which has the test stack's environment (``
   and zero-width, surrogate, private use, unassigned), ``allow-list-entry`` what the SSRF allow list takes.
   Tools that do not know a format take any string.
 - File parts are PDFs as Senko tells one (content starting with ``%PDF-``); a model to import is a skops file.
+- A form's text fields get text in negative cases too (a number or a list there arrives as text anyway).
 - Every call carries a token pair minted for the fuzzing admin (``SENKO_FUZZ_USER_ID``) by senko itself,
   the pair a login returns: calls that end sessions (logout, logout everywhere, a new password) then end
   only their own, and ``/user/refresh`` and ``/user/logout/refresh`` get the refresh token they document.
