@@ -53,6 +53,13 @@ def _int_arg(name: str, low: int, high: int, default: int | None = None) -> int 
     return value
 
 
+def _text_arg(name: str, limit: int) -> str:
+    raw = request.args.get(name) or ""
+    if len(raw) > limit:
+        raise ApiError(400, f"{name} is longer than {limit} characters")
+    return raw.strip()
+
+
 def _time_arg(name: str, end_of_day: bool = False) -> datetime | None:
     raw = request.args.get(name)
     if not raw:
@@ -61,7 +68,8 @@ def _time_arg(name: str, end_of_day: bool = False) -> datetime | None:
         if len(raw) == 10:
             day = date.fromisoformat(raw)
             return datetime.combine(day, time.max if end_of_day else time.min)
-        parsed = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        # RFC 3339 allows a lower-case t and z.
+        parsed = datetime.fromisoformat(raw.upper().replace("Z", "+00:00"))
     except ValueError:
         raise ApiError(400, f"{name} must be a date (2026-04-01) or an ISO 8601 time") from None
     # Stored times are naive UTC.
@@ -74,7 +82,7 @@ class AuditList(AdminResource):
     def get(self):
         limit = _int_arg("limit", 1, MAX_LIMIT, 100)
         conditions = []
-        action = (request.args.get("action") or "").strip()[:40]
+        action = _text_arg("action", 40)
         if action:
             # "applicant." matches every applicant action; "applicant.view" only that one.
             conditions.append(AuditEntry.action.startswith(action, autoescape=True) if action.endswith(".")
@@ -82,10 +90,10 @@ class AuditList(AdminResource):
         actor = _int_arg("actor_id", 1, MAX_ID)
         if actor is not None:
             conditions.append(AuditEntry.actor_id == actor)
-        target_type = (request.args.get("target_type") or "").strip()[:20]
+        target_type = _text_arg("target_type", 20)
         if target_type:
             conditions.append(AuditEntry.target_type == target_type)
-        target_id = (request.args.get("target_id") or "").strip()[:64]
+        target_id = _text_arg("target_id", 64)
         if target_id:
             conditions.append(AuditEntry.target_id == target_id)
         since, until = _time_arg("since"), _time_arg("until", end_of_day=True)

@@ -72,11 +72,13 @@ def test_audit_filters_and_paging(client, admin, recruiter):
     assert [e["id"] for e in first["entries"] + rest] == [e["id"] for e in created]
     assert entries(client, admin["headers"], action="applicant.create", until="2000-01-01") == []
     assert len(entries(client, admin["headers"], action="applicant.create", since="2000-01-01")) == 5
+    assert len(entries(client, admin["headers"], action="applicant.create", since="2000-01-01t00:00:00z")) == 5
     logins = entries(client, admin["headers"], action="user.login", target_type="user", target_id=recruiter_id)
     assert len(logins) == 1
     assert client.get("/audit", headers=recruiter["headers"]).status_code == 403
     assert client.get("/audit?since=yesterday", headers=admin["headers"]).status_code == 400
     assert client.get("/audit?limit=501", headers=admin["headers"]).status_code == 400
+    assert client.get("/audit", headers=admin["headers"], query_string={"action": "x" * 41}).status_code == 400
 
 
 def test_users_who_decided_are_never_deleted(app, client, admin, recruiter, runner):
