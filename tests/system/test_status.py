@@ -50,3 +50,6 @@ def test_make_status_reports_health_queue_and_beat(app, stack, live, predict_ser
     assert by_name["nginx"].endswith("healthy"), text
     assert "queue depth: 0" in lines, text
     assert "last beat runs:" in lines and any("apply-retention" in line for line in lines), text
+    # The daily jobs (02:30 and 03:00 JST) have not run in a fresh beat: "never", not beat's start time.
+    daily = [line for line in lines if line.split()[:1] in (["apply-retention"], ["nightly-retrain"])]
+    assert len(daily) == 2 and any(line.endswith("never") for line in daily), text

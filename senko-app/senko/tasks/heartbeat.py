@@ -26,7 +26,8 @@ class HeartbeatScheduler(PersistentScheduler):
             self._last_heartbeat = now
             try:
                 with self.app.flask_app.app_context():
-                    health.write_heartbeat({name: entry.last_run_at.isoformat() if entry.last_run_at else None
+                    # A new entry's last_run_at is its creation time: "never" until beat has sent it once.
+                    health.write_heartbeat({name: entry.last_run_at.isoformat() if entry.total_run_count else None
                                             for name, entry in self.schedule.items()})
             except Exception as exc:  # Redis down: beat keeps scheduling; the missing heartbeat is the signal
                 logger.warning("beat heartbeat not written: %s", type(exc).__name__)
