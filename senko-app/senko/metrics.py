@@ -8,13 +8,11 @@ the route is the URL rule (``/applicant/<int:applicant_id>``), never the path; n
 What is read at scrape time (applicants per status, queue depth, the active model) is in
 ``senko.collectors``.
 """
-import time
-
-from flask import Flask, g, request
+from flask import Flask
 from prometheus_client import Counter, Histogram
 
-METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
-UNMATCHED = "unmatched"  # a path no route answers (404): one label value, whatever the path
+from senko_predict.metrics import instrument
+
 STAGES = ("extract", "tokenize", "store", "score")
 
 HTTP_REQUESTS = Counter("senko_http_requests_total", "HTTP requests answered, by route, method and status",
@@ -29,27 +27,9 @@ TASKS = Counter("senko_tasks_total", "Celery tasks finished, by task name and ou
 LOGIN_FAILURES = Counter("senko_login_failures_total", "Failed logins (wrong email or password)")
 
 
-def route_label() -> str:
-    """The URL rule that matched this request (bounded), or ``unmatched``."""
-    rule = request.url_rule
-    return rule.rule if rule is not None else UNMATCHED
-
-
 def init_app(app: Flask) -> None:
-    """Count and time every request of ``app`` by route, method and status."""
-
-    @app.before_request
-    def start_timer():
-        g.metrics_started = time.perf_counter()
-
-    @app.after_request
-    def observe(response):
-        labels = (route_label(), request.method if request.method in METHODS else "other", str(response.status_code))
-        HTTP_REQUESTS.labels(*labels).inc()
-        started = g.get("metrics_started")
-        if started is not None:  # None: a hook registered earlier answered before ours ran
-            HTTP_DURATION.labels(*labels).observe(time.perf_counter() - started)
-        return response
+    """Count and time every request of ``app`` by route, method and status (the same rule as senko-predict's)."""
+    instrument(app, HTTP_REQUESTS, HTTP_DURATION)
 
 
 def observe_ingest(timings: dict[str, float]) -> None:

@@ -27,8 +27,9 @@ PREDICT_BATCH = Histogram("senko_predict_batch_size", "Documents per POST /predi
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
-def init_app(app: Flask) -> None:
-    """Count and time every request of ``app`` by route (the URL rule, or ``unmatched``), method and status."""
+def instrument(app: Flask, requests_total, duration) -> None:
+    """Count (``requests_total``) and time (``duration``) every request of ``app`` by route (the URL rule,
+    or ``unmatched``: bounded, no ids), method and status. senko-app uses it with its own metrics."""
 
     @app.before_request
     def start_timer():
@@ -38,11 +39,16 @@ def init_app(app: Flask) -> None:
     def observe(response):
         route = request.url_rule.rule if request.url_rule is not None else "unmatched"
         labels = (route, request.method if request.method in METHODS else "other", str(response.status_code))
-        HTTP_REQUESTS.labels(*labels).inc()
+        requests_total.labels(*labels).inc()
         started = g.get("metrics_started")
-        if started is not None:
-            HTTP_DURATION.labels(*labels).observe(time.perf_counter() - started)
+        if started is not None:  # None: a hook registered earlier answered before ours ran
+            duration.labels(*labels).observe(time.perf_counter() - started)
         return response
+
+
+def init_app(app: Flask) -> None:
+    """Count and time every request of senko-predict."""
+    instrument(app, HTTP_REQUESTS, HTTP_DURATION)
 
 
 def observe_prediction(documents: int, seconds: float) -> None:

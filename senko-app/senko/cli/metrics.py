@@ -5,31 +5,17 @@ multiprocess mode, ``PROMETHEUS_MULTIPROC_DIR`` per service); this process adds 
 folders it is given, and answers what ``senko.collectors`` reads from the database and the broker.
 /metrics is never a route of the API and never behind the public nginx server.
 """
-import glob
-import os
-
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 from prometheus_client import CollectorRegistry, start_http_server
-from prometheus_client.multiprocess import MultiProcessCollector
+
+from senko_predict.metrics import FoldersCollector
 
 from ..collectors import SenkoCollector
 from .base import SenkoGroup
 
 metrics = SenkoGroup("metrics", help="Serve senko-app's Prometheus metrics.")
-
-
-class FoldersCollector:
-    """The metrics the processes writing into ``folders`` (multiprocess mode) recorded, added up."""
-
-    def __init__(self, folders):
-        self.folders = tuple(folders)
-
-    def collect(self):
-        """Merge every process's file (counters and histograms summed, also those of exited processes)."""
-        files = [path for folder in self.folders for path in sorted(glob.glob(os.path.join(folder, "*.db")))]
-        return MultiProcessCollector.merge(files, accumulate=True)
 
 
 def registry_for(app, folders) -> CollectorRegistry:
