@@ -1,4 +1,8 @@
-"""One JSON error shape for the whole API: ``{"message": ...}`` with the right status.
+"""One JSON error shape for the whole API: ``{"message": ..., "code": ...}`` with the right status.
+
+``message`` is English text for a person; ``code`` is a stable snake_case word for programs (the UI
+translates by it): the status's word from ``CODE_OF_STATUS`` unless the error names a more specific
+one (a domain error class's ``code``, ``ApiError(code=...)``, the token callbacks).
 
 Domain errors (``senko.exceptions``) are mapped to statuses in one table, ``STATUS_OF``; the HTTP
 edge (``senko.resources``) may also raise ``ApiError`` for what only HTTP knows about.
@@ -39,6 +43,22 @@ DEFAULT_MESSAGES = {
     503: "A service Senko depends on is unavailable, try again shortly",
 }
 
+# The stable machine-readable word of each status, used when the error names no more specific one.
+CODE_OF_STATUS = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    414: "uri_too_long",
+    415: "unsupported",
+    422: "invalid",
+    429: "rate_limited",
+    500: "internal",
+    503: "unavailable",
+}
 
 # The HTTP status of each domain error class (the most specific class in an error's MRO wins).
 STATUS_OF: dict[type[SenkoError], int] = {
@@ -61,18 +81,25 @@ def status_of(exc: SenkoError) -> int:
 
 
 class ApiError(Exception):
-    """Raise anywhere in a request to answer with ``{"message": message}`` and ``status``."""
+    """Raise anywhere in a request to answer with ``{"message": message, "code": code}`` and ``status``."""
 
-    def __init__(self, status: int, message: str | None = None, headers: dict | None = None):
+    def __init__(self, status: int, message: str | None = None, headers: dict | None = None, code: str | None = None):
         super().__init__(message)
         self.status = status
         self.message = message or DEFAULT_MESSAGES.get(status, "Error")
         self.headers = headers or {}
+        self.code = code
 
 
-def error_response(status: int, message: str | None = None, headers: dict | None = None):
+def code_of(exc: SenkoError) -> str:
+    """The machine-readable code of a domain error: its class's ``code``, else its status's word."""
+    return exc.code or CODE_OF_STATUS.get(status_of(exc), "error")
+
+
+def error_response(status: int, message: str | None = None, headers: dict | None = None, code: str | None = None):
     """Build the one JSON error response every failure path uses."""
-    response = jsonify(message=message or DEFAULT_MESSAGES.get(status, "Error"))
+    response = jsonify(message=message or DEFAULT_MESSAGES.get(status, "Error"),
+                       code=code or CODE_OF_STATUS.get(status, "error"))
     response.status_code = status
     for key, value in (headers or {}).items():
         response.headers[key] = value
@@ -96,11 +123,11 @@ def init_app(app):
 
     @app.errorhandler(ApiError)
     def _api_error(exc: ApiError):
-        return error_response(exc.status, exc.message, exc.headers)
+        return error_response(exc.status, exc.message, exc.headers, exc.code)
 
     @app.errorhandler(SenkoError)
     def _domain_error(exc: SenkoError):
-        return error_response(status_of(exc), exc.message)
+        return error_response(status_of(exc), exc.message, code=code_of(exc))
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):

@@ -7,7 +7,13 @@ catch them to decide between retrying, failing an item and giving up. Nothing he
 
 
 class SenkoError(Exception):
-    """Base of every domain error; ``message`` is meant for the person who caused it."""
+    """Base of every domain error; ``message`` is meant for the person who caused it.
+
+    ``code`` is the stable word programs read (``{"code": ...}`` in the API's error JSON); None means
+    the word of the error's HTTP status (``senko.errors.CODE_OF_STATUS``).
+    """
+
+    code: str | None = None
 
     def __init__(self, message: str):
         super().__init__(message)
@@ -28,6 +34,8 @@ class Conflict(SenkoError):
 
 class IllegalTransition(Conflict):
     """An applicant cannot move from its current status to the one asked for."""
+
+    code = "illegal_transition"
 
 
 class Invalid(SenkoError):

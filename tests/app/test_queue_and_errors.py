@@ -2,6 +2,7 @@
 import pytest
 
 from senko import errors, exceptions, queue
+from senko.scoring.client import NoModel, PredictUnavailable
 
 
 def test_every_task_name_the_domain_sends_is_registered(app):
@@ -52,11 +53,22 @@ def test_each_domain_error_has_one_status(cls, status):
     assert errors.status_of(cls("x")) == status
 
 
+@pytest.mark.parametrize(("cls", "code"), [
+    (exceptions.Malformed, "bad_request"), (exceptions.NotFound, "not_found"), (exceptions.Conflict, "conflict"),
+    (exceptions.IllegalTransition, "illegal_transition"), (exceptions.TooLarge, "too_large"),
+    (exceptions.Unsupported, "unsupported"), (exceptions.Invalid, "invalid"), (exceptions.Unavailable, "unavailable"),
+    (NoModel, "no_model"), (PredictUnavailable, "predict_unavailable"),
+])
+def test_each_domain_error_has_a_stable_code(cls, code):
+    """The error JSON's ``code``: a class's own word where it has one, else its status's word."""
+    assert errors.code_of(cls("x")) == code
+
+
 def test_a_domain_error_from_a_service_becomes_the_json_error(client, recruiter):
     """NotFound raised by the applicant service reaches the client as 404 {"message"} (the contract client checks the shape)."""
     response = client.delete("/applicant/999999", headers=recruiter["headers"])
     assert response.status_code == 404
-    assert response.get_json() == {"message": "Applicant 999999 not found"}
+    assert response.get_json() == {"message": "Applicant 999999 not found", "code": "not_found"}
 
 
 def test_the_cli_reports_domain_errors_once(runner):

@@ -32,9 +32,9 @@ def test_curl_flow_through_nginx_and_uwsgi(live, users):
     assert curl("-X", "POST", f"{live}/user/logout", "-H", f"Authorization: Bearer {access}")[0] == 200
     for token in (access, fresh_access):
         status, body = curl(f"{live}/user/list", "-H", f"Authorization: Bearer {token}")
-        assert status == 401 and body == {"message": "Token has been revoked"}
+        assert status == 401 and body == {"message": "Token has been revoked", "code": "token_revoked"}
     status, body = curl("-X", "POST", f"{live}/user/refresh", "-H", f"Authorization: Bearer {refresh}")
-    assert status == 401 and body == {"message": "Token has been revoked"}
+    assert status == 401 and body == {"message": "Token has been revoked", "code": "token_revoked"}
 
 
 def test_health_and_errors_through_nginx(live):
@@ -43,7 +43,7 @@ def test_health_and_errors_through_nginx(live):
     status, body = curl(f"{live}/user/list")
     assert status == 401 and "message" in body
     status, body = curl(f"{live}/no/such/route")
-    assert status == 404 and body == {"message": "Not found"}
+    assert status == 404 and body == {"message": "Not found", "code": "not_found"}
 
 
 def test_cors_is_real_through_nginx(live, stack):
@@ -83,9 +83,9 @@ def test_upload_through_nginx_is_processed_by_the_worker(live, worker, users, tm
     big = tmp_path / "big.pdf"
     big.write_bytes(b"%PDF-1.4\n" + b"0" * (11 * 1024 * 1024 + 100))
     status, body = curl("-X", "POST", f"{live}/applicant", "-H", auth, "-F", "name=x", "-F", f"resume=@{big}")
-    assert status == 413 and body == {"message": "Request body too large"}
+    assert status == 413 and body == {"message": "Request body too large", "code": "too_large"}
     huge_json = tmp_path / "huge.json"
     huge_json.write_text('{"email": "' + "x" * (2 * 1024 * 1024) + '"}')
     status, body = curl("-X", "POST", f"{live}/user/login", "-H", "Content-Type: application/json",
                         "--data-binary", f"@{huge_json}")
-    assert status == 413 and body == {"message": "Request body too large"}
+    assert status == 413 and body == {"message": "Request body too large", "code": "too_large"}

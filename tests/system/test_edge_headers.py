@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
+from senko.errors import CODE_OF_STATUS
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -31,10 +32,10 @@ def assert_headers(response: requests.Response, expected: dict[str, str]) -> Non
 
 
 def assert_json_error(response: requests.Response, status: int, message: str) -> None:
-    """nginx's own error in the API's shape, with the API's headers."""
+    """nginx's own error in the API's shape (the status's code word), with the API's headers."""
     assert response.status_code == status
     assert response.headers["Content-Type"].startswith("application/json")
-    assert response.json() == {"message": message}
+    assert response.json() == {"message": message, "code": CODE_OF_STATUS[status]}
     assert_headers(response, API)
 
 
@@ -55,7 +56,7 @@ def test_api_responses_carry_the_security_headers(live, users):
     assert unauthorized.status_code == 401 and "message" in unauthorized.json()
     assert_headers(unauthorized, API)
     missing = requests.get(f"{live}/no/such/route", timeout=10)
-    assert missing.status_code == 404 and missing.json() == {"message": "Not found"}
+    assert missing.status_code == 404 and missing.json() == {"message": "Not found", "code": "not_found"}
     assert_headers(missing, API)
     # Headers are not doubled by nginx on top of the app (one value each).
     assert "," not in missing.headers["Cache-Control"]
@@ -128,7 +129,7 @@ def test_malformed_request_line_is_a_json_400(live, request_line):
     assert status.startswith("HTTP/1.1 400")
     assert headers["content-type"].startswith("application/json")
     assert headers["x-content-type-options"] == "nosniff"
-    assert body == b'{"message": "Bad request"}'
+    assert body == b'{"message": "Bad request", "code": "bad_request"}'
 
 
 def test_the_error_page_itself_is_not_reachable(live):

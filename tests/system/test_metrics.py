@@ -217,7 +217,7 @@ def test_every_dashboard_query_runs_on_prometheus(live, prometheus, predict_serv
 def test_metrics_are_not_public(live, metrics_ports):
     """/metrics is a 404 JSON through the public nginx API port; the exporters listen on 127.0.0.1 only."""
     response = requests.get(f"{live}/metrics", timeout=10)
-    assert response.status_code == 404 and response.json() == {"message": "Not found"}
+    assert response.status_code == 404 and response.json() == {"message": "Not found", "code": "not_found"}
     for port in metrics_ports.values():
         assert requests.get(f"http://127.0.0.1:{port}/metrics", timeout=10).status_code == 200
         listening = subprocess.run(["ss", "-Hltn", f"sport = :{port}"], capture_output=True, text=True).stdout.split()

@@ -94,19 +94,19 @@ def init_app(app):
 
     @jwt.expired_token_loader
     def _expired(_header, _payload):
-        return error_response(401, "Token has expired")
+        return error_response(401, "Token has expired", code="token_expired")
 
     @jwt.revoked_token_loader
     def _revoked(_header, _payload):
-        return error_response(401, "Token has been revoked")
+        return error_response(401, "Token has been revoked", code="token_revoked")
 
     @jwt.needs_fresh_token_loader
     def _not_fresh(_header, _payload):
-        return error_response(401, "Fresh token required")
+        return error_response(401, "Fresh token required", code="fresh_token_required")
 
     @jwt.user_lookup_error_loader
     def _no_user(_header, _payload):
-        return error_response(401, "Session has ended: log in again")
+        return error_response(401, "Session has ended: log in again", code="session_ended")
 
     @jwt.token_verification_failed_loader
     def _failed(_header, _payload):

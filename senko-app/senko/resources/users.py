@@ -35,7 +35,8 @@ def check_throttle(account: str) -> None:
     """429 with ``Retry-After`` while this client address is blocked on ``account`` after failed attempts."""
     wait = throttle.retry_after(request.remote_addr, account)
     if wait:
-        raise ApiError(429, f"Too many failed attempts: try again in {wait} s", headers={"Retry-After": str(wait)})
+        raise ApiError(429, f"Too many failed attempts: try again in {wait} s", headers={"Retry-After": str(wait)},
+                       code="login_throttled")
 
 
 class UserCreateResource(Resource):
@@ -67,10 +68,10 @@ class UserLogin(PublicResource):
             count_login_failure()
             record_audit("user.login_failed", None, "user", user.id if user else None)
             db.session.commit()
-            raise ApiError(401, "Wrong email or password")
+            raise ApiError(401, "Wrong email or password", code="wrong_credentials")
         throttle.record_success(request.remote_addr, body.email)
         if not user.active:
-            raise ApiError(403, "This account is deactivated: ask an administrator")
+            raise ApiError(403, "This account is deactivated: ask an administrator", code="account_deactivated")
         if needs_rehash(user.password_hash):
             user.password_hash = hash_password(body.password)
         user.last_login_at = utcnow()
@@ -137,7 +138,7 @@ class UserPassword(Resource):
         check_throttle(current_user.email)
         if not verify_password(current_user.password_hash, body.current_password):
             throttle.record_failure(request.remote_addr, current_user.email)
-            raise ApiError(403, "The current password is wrong")
+            raise ApiError(403, "The current password is wrong", code="wrong_password")
         set_password(current_user, body.new_password, current_user.id)
         return {"message": "Password changed; other sessions have ended", **issue_tokens(current_user)}
 

@@ -18,9 +18,13 @@ from ..exceptions import Unavailable
 class PredictUnavailable(Unavailable):
     """senko-predict did not answer (down, timeout, 5xx, a malformed answer): try again later."""
 
+    code = "predict_unavailable"
+
 
 class NoModel(Unavailable):
     """senko-predict answers but has no active model: applicants stay unscored, not failed."""
+
+    code = "no_model"
 
 
 @lru_cache(maxsize=4)

@@ -72,7 +72,7 @@ def test_revoked_token_is_401(client, recruiter):
     client.post("/user/logout", headers=recruiter["headers"])
     for method, url in (("get", "/user/list"), ("get", "/applicant/20/1"), ("post", "/user/logout")):
         response = getattr(client, method)(url, headers=recruiter["headers"])
-        assert response.status_code == 401 and response.get_json() == {"message": "Token has been revoked"}
+        assert response.status_code == 401 and response.get_json() == {"message": "Token has been revoked", "code": "token_revoked"}
 
 
 def test_deactivated_or_missing_user_token_is_401(app, client, recruiter, users):
@@ -110,4 +110,4 @@ def test_redis_down_fails_closed_then_revocations_survive_restart(stack, client,
         stack.start_redis()
     response = client.get("/user/list", headers=recruiter["headers"])
     assert response.status_code == 401
-    assert response.get_json() == {"message": "Token has been revoked"}
+    assert response.get_json() == {"message": "Token has been revoked", "code": "token_revoked"}

@@ -20,9 +20,9 @@ def test_unknown_route_and_method_are_json(client):
     """404 and 405 come as JSON messages, not HTML."""
     client.skip_contract = True  # undocumented on purpose: these are not routes
     missing = client.get("/nope")
-    assert missing.status_code == 404 and missing.get_json() == {"message": "Not found"}
+    assert missing.status_code == 404 and missing.get_json() == {"message": "Not found", "code": "not_found"}
     wrong = client.put("/healthy")
-    assert wrong.status_code == 405 and wrong.get_json() == {"message": "Method not allowed"}
+    assert wrong.status_code == 405 and wrong.get_json() == {"message": "Method not allowed", "code": "method_not_allowed"}
 
 
 def test_malformed_json_is_400(client, recruiter):

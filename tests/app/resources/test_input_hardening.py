@@ -38,4 +38,4 @@ def test_a_garbled_token_gets_a_generic_message(client):
     """The decoder's own words (byte values, library internals) never reach the client."""
     response = client.get("/user/me", headers={"Authorization": "Bearer \xb7\xb7.abc.def".encode("latin-1").decode("latin-1")})
     assert response.status_code == 401
-    assert response.get_json() == {"message": "Invalid token"}
+    assert response.get_json() == {"message": "Invalid token", "code": "unauthorized"}

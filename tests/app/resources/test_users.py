@@ -53,7 +53,7 @@ def test_login_failures_look_the_same(client, admin, users):
     wrong_email = client.post("/user/login", json={"email": "nobody@example.com", "password": users.ADMIN_PASSWORD})
     wrong_password = client.post("/user/login", json={"email": "admin@example.com", "password": "wrong-password!"})
     assert wrong_email.status_code == wrong_password.status_code == 401
-    assert wrong_email.get_json() == wrong_password.get_json() == {"message": "Wrong email or password"}
+    assert wrong_email.get_json() == wrong_password.get_json() == {"message": "Wrong email or password", "code": "wrong_credentials"}
 
 
 def test_long_passwords(client, admin, users):
@@ -106,7 +106,7 @@ def test_refresh_and_logout_flow(client, recruiter, users):
 
     assert client.post("/user/logout", headers=new_headers).status_code == 200
     revoked = client.get("/user/list", headers=new_headers)
-    assert revoked.status_code == 401 and revoked.get_json() == {"message": "Token has been revoked"}
+    assert revoked.status_code == 401 and revoked.get_json() == {"message": "Token has been revoked", "code": "token_revoked"}
     assert client.post("/user/refresh", headers=refresh_headers).status_code == 401
     assert client.get("/user/list", headers=users.headers(other["access_token"])).status_code == 200  # another session
 
