@@ -391,7 +391,7 @@ def make_model(app, seed_labelled):
     """
     from senko.extensions import db
     from senko.models import Applicant
-    from senko.training import registry
+    from senko.training import governance, registry
 
     def _make(algorithm: str | None = None, activate: bool = False, labelled: int = 120) -> str:
         with app.app_context():
@@ -400,7 +400,8 @@ def make_model(app, seed_labelled):
             seed_labelled(app, labelled, decided=labelled * 5 // 6)
         with app.app_context():
             model = registry.train(algorithm)
-            if activate:
+            if activate:  # a first activation needs the model card acknowledged (training.governance)
+                governance.acknowledge(model, registry.read_verified, None, "test fixture")
                 registry.activate(model)
             return model.version
 

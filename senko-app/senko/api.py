@@ -2,10 +2,20 @@
 import flask_restful
 from werkzeug.routing import BaseConverter
 
-from .resources.applicants import ApplicantCreateResource, ApplicantDecisions, ApplicantPage, ApplicantResource
+from .resources.applicants import (
+    ApplicantCreateResource,
+    ApplicantDecisions,
+    ApplicantList,
+    ApplicantPage,
+    ApplicantResource,
+)
 from .resources.audit import AuditList
+from .resources.bulk_jobs import ApplicantsRescore, ApplicantsRetokenize, JobDetail, JobList
 from .resources.events import EventList
+from .resources.fairness import FairnessReport
+from .resources.governance import ModelCard, ModelCardAck, ModelShadow
 from .resources.health import Healthy, Ready
+from .resources.imports import ImportCommit, ImportDetail, ImportList, ImportReport
 from .resources.ml_models import (
     ModelActivate,
     ModelDetail,
@@ -26,6 +36,7 @@ from .resources.sources import (
     SourceTestNew,
     SourceTestSavedResource,
 )
+from .resources.stats import ApplicantHistogram
 from .resources.users import (
     UserCreateResource,
     UserDetail,
@@ -71,14 +82,20 @@ ROUTES = [
     (UserDetail, "/user/<int:user_id>"),
     (ApplicantCreateResource, "/applicant"),
     (ApplicantPage, "/applicant/<int:limit>/<int:page>"),
+    (ApplicantList, "/applicants"),
     (ApplicantResource, "/applicant/<int:applicant_id>"),
     (ApplicantResume, "/applicant/<int:applicant_id>/resume"),
     (ApplicantNouns, "/applicant/<int:applicant_id>/nouns"),
     (ApplicantDecisions, "/applicant/<int:applicant_id>/decisions"),
     (ApplicantBulk, "/applicant/bulk"),
+    (ApplicantHistogram, "/applicants/histogram"),
+    (ApplicantsRescore, "/applicants/rescore"),
+    (ApplicantsRetokenize, "/applicants/retokenize"),
     (NounStats, "/nouns"),
     (EventList, "/events"),
     (AuditList, "/audit"),
+    (JobList, "/jobs"),
+    (JobDetail, "/jobs/<int:job_id>"),
     (ModelList, "/models"),
     (ModelTrain, "/models/train"),
     (ModelRollback, "/models/rollback"),
@@ -86,6 +103,10 @@ ROUTES = [
     (ModelDetail, "/models/<version:version>"),
     (ModelActivate, "/models/<version:version>/activate"),
     (ModelExport, "/models/<version:version>/export"),
+    (ModelCard, "/models/<version:version>/card"),
+    (ModelCardAck, "/models/<version:version>/card/ack"),
+    (ModelShadow, "/models/<version:version>/shadow"),
+    (FairnessReport, "/fairness/report"),
     (SourceList, "/sources"),
     (AllowList, "/sources/allow-list"),
     (SourceTestNew, "/sources/test"),
@@ -93,6 +114,10 @@ ROUTES = [
     (SourceRunNow, "/sources/<int:source_id>/run"),
     (SourceRuns, "/sources/<int:source_id>/runs"),
     (SourceTestSavedResource, "/sources/<int:source_id>/test"),
+    (ImportList, "/imports"),
+    (ImportDetail, "/imports/<int:import_id>"),
+    (ImportCommit, "/imports/<int:import_id>/commit"),
+    (ImportReport, "/imports/<int:import_id>/report"),
 ]
 
 

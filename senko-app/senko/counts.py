@@ -6,6 +6,8 @@ number that every committed change to ``applicants`` (ORM or ORM-enabled bulk st
 process) increments, so a cached total is never stale; the TTL only bounds memory. Reading the
 generation and the count is one round trip (a tiny Lua script), as it happens on every page request.
 """
+import time
+
 from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -16,6 +18,10 @@ from .models import Applicant
 GENERATION_KEY = "senko:applicants:generation"
 COUNT_PREFIX = "senko:applicants:count:"
 TTL_SECONDS = 300
+# The last count of each filter whatever its generation, with how long it took ("count:ms").
+LAST_PREFIX = "senko:applicants:count-last:"
+LAST_TTL_SECONDS = 3600
+REFRESH_PREFIX = "senko:applicants:count-refresh:"
 # KEYS[1] = generation key; ARGV[1] = count key prefix, ARGV[2] = filter key → {generation, count or false}
 READ_SCRIPT = """
 local generation = redis.call('GET', KEYS[1]) or '0'
@@ -32,6 +38,34 @@ def cached_count(filter_key: str, compute) -> int:
     value = compute()
     redis_store.client.set(f"{COUNT_PREFIX}{generation.decode()}:{filter_key}", value, ex=TTL_SECONDS)
     return value
+
+
+def estimated_count(filter_key: str, compute, exact_under_ms: float = 50.0, refresh_seconds: int = 10) -> tuple[int, bool]:
+    """``(count, is_estimate)`` for ``filter_key``, never a ``COUNT(*)`` on every page.
+
+    The current generation's cached count is exact. On a miss, a count that last took under
+    ``exact_under_ms`` is simply computed again (exact). A slow one (a large table, a common keyword)
+    is recomputed at most once per ``refresh_seconds`` per filter, by whichever request takes the
+    turn; the others answer with the last count, marked as an estimate.
+    """
+    read = current_app.extensions["senko_count_script"]
+    generation, cached = read(keys=[GENERATION_KEY], args=[COUNT_PREFIX, filter_key])
+    if cached is not None:
+        return int(cached), False
+    client = redis_store.client
+    last = client.get(f"{LAST_PREFIX}{filter_key}")
+    if last is not None:
+        value, elapsed_ms = (int(float(x)) for x in last.decode().split(":"))
+        if elapsed_ms >= exact_under_ms and not client.set(f"{REFRESH_PREFIX}{filter_key}", 1, nx=True, ex=refresh_seconds):
+            return value, True
+    started = time.perf_counter()
+    value = compute()
+    elapsed_ms = int((time.perf_counter() - started) * 1000)
+    pipe = client.pipeline(transaction=False)
+    pipe.set(f"{COUNT_PREFIX}{generation.decode()}:{filter_key}", value, ex=TTL_SECONDS)
+    pipe.set(f"{LAST_PREFIX}{filter_key}", f"{value}:{elapsed_ms}", ex=LAST_TTL_SECONDS)
+    pipe.execute()
+    return value, False
 
 
 def _touches_applicants(objects) -> bool:

@@ -38,6 +38,12 @@ class IllegalTransition(Conflict):
     code = "illegal_transition"
 
 
+class CardNotAcknowledged(Conflict):
+    """A model that was never in service is activated before an admin acknowledged its model card."""
+
+    code = "card_not_acknowledged"
+
+
 class Invalid(SenkoError):
     """The content is understood but not acceptable (a bad value, an unusable model file)."""
 

@@ -1,6 +1,6 @@
 """Extension objects, created unbound here and bound to an app with ``init_app`` in the factory."""
 import redis
-from flask import current_app
+from flask import current_app, request
 from flask_cors import CORS
 from flask_jwt_extended import JWTManager
 from flask_limiter import Limiter
@@ -34,4 +34,16 @@ migrate = Migrate()
 jwt = JWTManager()
 cors = CORS()
 redis_store = RedisClient()
-limiter = Limiter(key_func=get_remote_address, default_limits=[], strategy="fixed-window")
+def _write_rate() -> str:
+    return current_app.config["SENKO_WRITE_RATE_LIMIT"]
+
+
+def is_read() -> bool:
+    """True for a request that changes nothing (GET, HEAD, OPTIONS): never rate-limited."""
+    return request.method in ("GET", "HEAD", "OPTIONS")
+
+
+# Writes only, per client address and route (SENKO_WRITE_RATE_LIMIT); login, refresh and uploads
+# carry their own tighter limits (resources). An authenticated GET costs the limiter nothing.
+limiter = Limiter(key_func=get_remote_address, default_limits=[_write_rate], default_limits_exempt_when=is_read,
+                  strategy="fixed-window")

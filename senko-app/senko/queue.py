@@ -15,13 +15,19 @@ RESCORE_UNSCORED = "senko.tasks.scoring.rescore_unscored"
 TRAIN_MODEL = "senko.tasks.training.train_model"
 RESCORE_ALL = "senko.tasks.training.rescore_all"
 NIGHTLY_RETRAIN = "senko.tasks.training.nightly_retrain"
+SHADOW_SCORE = "senko.tasks.training.shadow_score"
 RECOVER_STUCK = "senko.tasks.maintenance.recover_stuck"
 RUN_SOURCE = "senko.tasks.sources.run_source"
 DISPATCH_SOURCES = "senko.tasks.sources.dispatch_due"
 APPLY_RETENTION = "senko.tasks.maintenance.apply_retention"
 SEND_ALERT = "senko.tasks.alerts.send_alert"
+PARSE_IMPORT = "senko.tasks.imports.parse_import"
+COMMIT_IMPORT = "senko.tasks.imports.commit_import"
+RUN_BULK_CHUNK = "senko.tasks.bulk.run_chunk"
+RECOVER_BULK = "senko.tasks.bulk.recover"
 TASK_NAMES = (PROCESS_RESUME, SCORE_APPLICANT, RESCORE_UNSCORED, TRAIN_MODEL, RESCORE_ALL, NIGHTLY_RETRAIN,
-              RECOVER_STUCK, RUN_SOURCE, DISPATCH_SOURCES, APPLY_RETENTION, SEND_ALERT)
+              RECOVER_STUCK, RUN_SOURCE, DISPATCH_SOURCES, APPLY_RETENTION, SEND_ALERT, RUN_BULK_CHUNK, RECOVER_BULK,
+              PARSE_IMPORT, COMMIT_IMPORT, SHADOW_SCORE)
 
 
 def send(name: str, *args, **options) -> str:
@@ -52,9 +58,19 @@ def train_model(algorithm: str | None, user_id: int | None, activate: bool) -> s
     return send(TRAIN_MODEL, algorithm, user_id, activate)
 
 
+def shadow_score(version: str) -> str:
+    """Queue shadow scoring with candidate model ``version`` (stored apart; nothing else changes)."""
+    return send(SHADOW_SCORE, version)
+
+
 def rescore_all(version: str) -> str:
     """Queue the rescore of every undecided applicant with model ``version``."""
     return send(RESCORE_ALL, version)
+
+
+def run_bulk_chunk(chunk_id: int, countdown: float | None = None) -> str:
+    """Queue one chunk of a bulk job (rescore, retokenize); any worker may take it."""
+    return send(RUN_BULK_CHUNK, chunk_id, countdown=countdown)
 
 
 def run_source(run_id: int) -> str:

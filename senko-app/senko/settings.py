@@ -141,6 +141,10 @@ def load(env=None) -> dict:
         "RATELIMIT_STORAGE_URI": env.get("SENKO_RATELIMIT_STORAGE_URL", redis_url),
         "RATELIMIT_HEADERS_ENABLED": True,
         "SENKO_LOGIN_RATE_LIMIT": env.get("SENKO_LOGIN_RATE_LIMIT", "10 per minute"),
+        # Per client address and route; reads (GET) are never rate-limited (issue 15).
+        "SENKO_REFRESH_RATE_LIMIT": env.get("SENKO_REFRESH_RATE_LIMIT", "60 per minute"),
+        "SENKO_UPLOAD_RATE_LIMIT": env.get("SENKO_UPLOAD_RATE_LIMIT", "120 per minute"),
+        "SENKO_WRITE_RATE_LIMIT": env.get("SENKO_WRITE_RATE_LIMIT", "600 per minute"),
         "SENKO_LOGIN_FREE_FAILURES": parse_int(env.get("SENKO_LOGIN_FREE_FAILURES"), 5),
         "SENKO_LOGIN_DELAY_SECONDS": parse_float(env.get("SENKO_LOGIN_DELAY_SECONDS"), 2.0),
         "SENKO_LOGIN_DELAY_MAX_SECONDS": parse_int(env.get("SENKO_LOGIN_DELAY_MAX_SECONDS"), 900),
@@ -153,6 +157,14 @@ def load(env=None) -> dict:
         "MAX_CONTENT_LENGTH": parse_int(env.get("SENKO_MAX_REQUEST_BYTES"), 60 * 1024 * 1024),
         "MAX_FORM_MEMORY_SIZE": 1024 * 1024,
         "SENKO_MAX_RESUME_BYTES": parse_int(env.get("SENKO_MAX_RESUME_BYTES"), 10 * 1024 * 1024),
+        # A spreadsheet/CSV uploaded to POST /imports (the file itself; its uncompressed size is the reader's limit).
+        "SENKO_MAX_IMPORT_FILE_BYTES": parse_int(env.get("SENKO_MAX_IMPORT_FILE_BYTES"), 20 * 1024 * 1024),
+        # The 神エクセル reader (senko.imports.Limits): an xlsx's uncompressed size and cell count (zip bombs are
+        # refused before parsing), and the years an applied_at may plausibly fall in.
+        "SENKO_IMPORT_MAX_BYTES": parse_int(env.get("SENKO_IMPORT_MAX_BYTES"), 200 * 1024 * 1024),
+        "SENKO_IMPORT_MAX_CELLS": parse_int(env.get("SENKO_IMPORT_MAX_CELLS"), 2_000_000),
+        "SENKO_IMPORT_MIN_YEAR": parse_int(env.get("SENKO_IMPORT_MIN_YEAR"), 2000),
+        "SENKO_IMPORT_MAX_YEAR": parse_int(env.get("SENKO_IMPORT_MAX_YEAR"), 2030),
         "SENKO_BULK_MAX_FILES": parse_int(env.get("SENKO_BULK_MAX_FILES"), 50),
         "SENKO_DATA_DIR": env.get("SENKO_DATA_DIR", "var/data"),
         "SENKO_PDF_MAX_PAGES": parse_int(env.get("SENKO_PDF_MAX_PAGES"), 20),
@@ -166,6 +178,8 @@ def load(env=None) -> dict:
         "SENKO_PDF_MIN_TEXT_PT": parse_float(env.get("SENKO_PDF_MIN_TEXT_PT"), 4.0),
         "SENKO_STOPWORDS_FILE": env.get("SENKO_STOPWORDS_FILE", ""),
         "SENKO_EXTRA_STOPWORDS": parse_list(env.get("SENKO_EXTRA_STOPWORDS"), []),
+        # School names are proxies for region and gender (README "Fairness"): dropped unless this is set.
+        "SENKO_KEEP_SCHOOL_NAMES": parse_boolean(env.get("SENKO_KEEP_SCHOOL_NAMES"), False),
         "SENKO_PREDICT_URL": env.get("SENKO_PREDICT_URL", ""),
         "SENKO_PREDICT_TIMEOUT": parse_float(env.get("SENKO_PREDICT_TIMEOUT"), 5.0),
         "SENKO_SCORE_RETRIES": parse_int(env.get("SENKO_SCORE_RETRIES"), 3),
@@ -181,8 +195,20 @@ def load(env=None) -> dict:
         "SENKO_MAX_MODEL_BYTES": parse_int(env.get("SENKO_MAX_MODEL_BYTES"), 50 * 1024 * 1024),
         "SENKO_RETRAIN_MIN_NEW_DECISIONS": parse_int(env.get("SENKO_RETRAIN_MIN_NEW_DECISIONS"), 20),
         "SENKO_RETRAIN_HOUR": parse_int(env.get("SENKO_RETRAIN_HOUR"), 3),
-        "SENKO_AUTO_ACTIVATE": parse_boolean(env.get("SENKO_AUTO_ACTIVATE"), False),
+        # Adverse-impact report: a four-fifths warning needs at least this many people in both groups.
+        "SENKO_FAIRNESS_MIN_GROUP": parse_int(env.get("SENKO_FAIRNESS_MIN_GROUP"), 30),
+        # Shadow scoring: a candidate scores applicants added or decided within this many days (and newer ones).
+        "SENKO_SHADOW_DAYS": parse_int(env.get("SENKO_SHADOW_DAYS"), 30),
         "SENKO_RESCORE_BATCH": parse_int(env.get("SENKO_RESCORE_BATCH"), 200),
+        # Bulk jobs (rescore, retokenize): applicants per chunk (one task each), how long a worker's claim on a
+        # chunk lasts before another may take it over, retries while senko-predict is down; the delay is for tests.
+        "SENKO_BULK_CHUNK_SIZE": parse_int(env.get("SENKO_BULK_CHUNK_SIZE"), 500),
+        "SENKO_BULK_LEASE_SECONDS": parse_int(env.get("SENKO_BULK_LEASE_SECONDS"), 900),
+        "SENKO_BULK_RETRIES": parse_int(env.get("SENKO_BULK_RETRIES"), 30),
+        "SENKO_BULK_CHUNK_DELAY": parse_float(env.get("SENKO_BULK_CHUNK_DELAY"), 0.0),
+        # A task a dead worker held goes back to the queue after this many seconds (checked every RESTORE_INTERVAL).
+        "SENKO_CELERY_VISIBILITY_TIMEOUT": parse_int(env.get("SENKO_CELERY_VISIBILITY_TIMEOUT"), 3600),
+        "SENKO_CELERY_RESTORE_INTERVAL": parse_int(env.get("SENKO_CELERY_RESTORE_INTERVAL"), 10),
         # Applicants expire this many months after the decision (undecided: after being added); 0 keeps them forever.
         "SENKO_RETENTION_MONTHS": parse_int(env.get("SENKO_RETENTION_MONTHS"), 12),
         "SENKO_RETENTION_HOUR": parse_int(env.get("SENKO_RETENTION_HOUR"), 2),

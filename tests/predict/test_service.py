@@ -28,7 +28,15 @@ def activate(app, version: str) -> None:
     from senko.training import registry
 
     with app.app_context():
-        registry.activate(MlModel.by_version(version))
+        registry.activate(acknowledged(MlModel.by_version(version)))
+
+
+def acknowledged(model):
+    """``model`` with its card marked acknowledged (a first activation needs it; the card itself is not under test here)."""
+    from senko.models.mixins import utcnow
+
+    model.card_acknowledged_at = model.card_acknowledged_at or utcnow()
+    return model
 
 
 def predict_app(app):
@@ -110,7 +118,7 @@ def test_wrong_type_is_refused_and_old_model_kept(app, trained):
     assert holder.current.version == trained[0]
     with app.app_context():
         bogus = registry.register(artifact.dumps({"not": "a model"}), "dict", "imported", {}, {}, None, None)
-        registry.activate(MlModel.by_version(bogus.version))
+        registry.activate(acknowledged(MlModel.by_version(bogus.version)))
     holder.refresh()
     assert holder.current.version == trained[0]  # kept serving the good one
     fresh = predict_app(app).test_client().get("/ready")

@@ -65,7 +65,7 @@ def test_api_responses_carry_the_security_headers(live, users):
 def test_ui_responses_carry_the_csp_and_the_security_headers(ui, live):
     """The UI's pages and files have the strict CSP; Swagger UI's page the same with inline styles."""
     expected = {**COMMON, "X-Frame-Options": "DENY", "Content-Security-Policy": ui_csp(live)}
-    for path in ("/", "/app.js", "/style.css", "/no-such-page"):
+    for path in ("/", "/js/main.js", "/style.css", "/no-such-page"):
         response = requests.get(f"{ui}{path}", timeout=10)
         assert response.status_code == 200
         assert_headers(response, expected)

@@ -19,9 +19,10 @@ def test_stuffed_resume_is_flagged_in_the_list_and_the_detail(browser, live, sta
 
     pdf = tmp_path / "履歴書.pdf"
     pdf.write_bytes(hostile.stuffed_resume_pdf(resumes.make_profile(1014), resumes.STRONG, ("invisible",)))
-    browser.find_element(By.ID, "upload-name").send_keys("小林 由美")
-    browser.find_element(By.ID, "upload-file").send_keys(str(pdf))
-    browser.find_element(By.CSS_SELECTOR, "#upload-form button").click()
+    upload = wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "#upload-slot form")))  # upload.js's panel
+    upload.find_element(By.CSS_SELECTOR, "input[name=name]").send_keys("小林 由美")
+    upload.find_element(By.CSS_SELECTOR, "input[name=resume]").send_keys(str(pdf))
+    upload.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
 
     wait.until(EC.text_to_be_present_in_element((By.ID, "toasts"), "見えない文字"))
     wait.until(EC.text_to_be_present_in_element((By.ID, "applicants"), "隠し文字あり"))

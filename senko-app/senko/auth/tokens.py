@@ -11,11 +11,13 @@ token of an older generation or of a deactivated user, so a password change, a d
 """
 import time
 
+from flask import g, has_request_context
 from flask_jwt_extended import create_access_token, create_refresh_token, decode_token
 
 from ..errors import error_response
-from ..extensions import db, jwt, redis_store
+from ..extensions import jwt, redis_store
 from ..models import User
+from . import sessions
 
 REVOKED_PREFIX = "senko:revoked:"
 WRONG_TYPE_MESSAGES = {
@@ -60,10 +62,27 @@ def is_revoked(jwt_payload: dict) -> bool:
     keys = [REVOKED_PREFIX + jti]
     if jwt_payload.get("pair"):
         keys.append(REVOKED_PREFIX + str(jwt_payload["pair"]))
-    return bool(redis_store.client.exists(*keys))
+    user_id = _user_id(jwt_payload)
+    if user_id is None:
+        return bool(redis_store.client.exists(*keys))
+    # The same round trip fetches the user's cached state for the user lookup that follows.
+    pipe = redis_store.client.pipeline(transaction=False)
+    pipe.exists(*keys)
+    pipe.get(sessions.state_key(user_id))
+    revoked, state = pipe.execute()
+    if has_request_context():
+        g.senko_user_state = (user_id, state)
+    return bool(revoked)
 
 
-def current_session(user: User | None, jwt_payload: dict) -> User | None:
+def _user_id(jwt_payload: dict) -> int | None:
+    try:
+        return int(jwt_payload["sub"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def current_session(user: User | sessions.SessionUser | None, jwt_payload: dict) -> User | sessions.SessionUser | None:
     """The token's user while its session is valid: the user is active and the token's generation current."""
     if user is None or not user.active or jwt_payload.get("gen", 0) != user.token_generation:
         return None
@@ -73,6 +92,7 @@ def current_session(user: User | None, jwt_payload: dict) -> User | None:
 def init_app(app):
     """Bind flask-jwt-extended's callbacks: every auth failure is a 401 JSON ``{"message"}``."""
     jwt.init_app(app)
+    sessions.init_app(app)
 
     @jwt.token_in_blocklist_loader
     def _check_revoked(_header, payload):
@@ -80,8 +100,12 @@ def init_app(app):
 
     @jwt.user_lookup_loader
     def _load_user(_header, payload):
-        # Looked up on every request so a deactivated user's (or an ended session's) tokens stop at once.
-        return current_session(db.session.get(User, int(payload["sub"])), payload)
+        # Checked on every request so a deactivated user's (or an ended session's) tokens stop at once;
+        # from the Redis cache that every change to the user rewrites (``sessions``), not from MySQL.
+        user_id = _user_id(payload)
+        if user_id is None:
+            return None
+        return current_session(sessions.load(user_id, sessions.prefetched(user_id)), payload)
 
     @jwt.unauthorized_loader
     def _missing(reason):

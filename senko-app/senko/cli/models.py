@@ -7,7 +7,7 @@ from sqlalchemy import select
 from ..exceptions import SenkoError
 from ..extensions import db
 from ..models import MlModel
-from ..training import legacy, registry
+from ..training import governance, legacy, registry, shadow
 from .base import SenkoGroup
 
 models = SenkoGroup("models", help="Train, compare, activate and roll back scoring models.")
@@ -24,8 +24,9 @@ def list_models():
 
 @models.command("train")
 @click.option("--algorithm", default=None, help="A configured factory name (default: SENKO_MODEL_DEFAULT).")
-@click.option("--activate", is_flag=True, help="Activate the new model when done.")
-def train(algorithm, activate):
+@click.option("--activate", is_flag=True, help="Activate the new model when done (needs --acknowledge-card).")
+@click.option("--acknowledge-card", is_flag=True, help="Print the model card and acknowledge it as the operator.")
+def train(algorithm, activate, acknowledge_card):
     """Train a model now (with a progress bar) and register it as a candidate."""
     with click.progressbar(length=len(registry.STAGES), label="Training", show_pos=True) as bar:
         def progress(stage):
@@ -36,17 +37,71 @@ def train(algorithm, activate):
     metrics = model.metrics
     click.echo(f"Trained {model.version} ({model.algorithm}) on {model.training_size} decisions: AUC {metrics['roc_auc']}, "
                f"F1 {metrics['f1']} at {metrics['threshold']}, Brier {metrics['brier']}")
+    if acknowledge_card:
+        _acknowledge(model)
     if activate:
         registry.activate(model)
         click.echo(f"Activated {model.version}")
 
 
+def _acknowledge(model: MlModel) -> None:
+    card = governance.card(model, registry.read_verified)
+    click.echo(governance_text(card))
+    governance.acknowledge(model, registry.read_verified, None, "acknowledged from the command line")
+    click.echo(f"Acknowledged the model card of {model.version}")
+
+
+def governance_text(card: dict) -> str:
+    """A model card as a few readable lines."""
+    holdout, cv, check = card["holdout"], card.get("cross_validation") or {}, card.get("fairness_check") or {}
+    intervals = holdout.get("intervals") or {}
+    lines = [f"Model card {card['version']} ({card['algorithm']}, {card['source']}): {card['data']['size']} decisions "
+             f"from {card['data']['decided_from']} to {card['data']['decided_to']}",
+             f"  hold-out AUC {holdout['metrics'].get('roc_auc')} {intervals.get('roc_auc', '')}, "
+             f"cross-validated AUC {cv.get('roc_auc')} {(cv.get('intervals') or {}).get('roc_auc', '')}",
+             f"  fairness check: {'passed' if check.get('passed') else 'FAILED' if check else 'not run'}"]
+    lines += [f"  ! {failure['attribute']}: {failure['message']}" for failure in check.get("failures", [])]
+    nouns = card.get("top_nouns") or {}
+    for side in ("positive", "negative"):
+        if side in nouns:
+            lines.append(f"  top {side}: " + ", ".join(f"{n['noun']} {n['weight']:+.3f}" for n in nouns[side][:8]))
+    return "\n".join(lines)
+
+
+@models.command("card")
+@click.argument("version")
+@click.option("--acknowledge", is_flag=True, help="Acknowledge the card as the operator (needed before a first activation).")
+def card(version, acknowledge):
+    """Print the model card of VERSION (and acknowledge it)."""
+    model = registry.by_version(version)
+    if acknowledge:
+        _acknowledge(model)
+    else:
+        click.echo(governance_text(governance.card(model, registry.read_verified)))
+
+
 @models.command("activate")
 @click.argument("version")
-def activate(version):
+@click.option("--acknowledge-card", is_flag=True, help="Print the model card and acknowledge it as the operator first.")
+def activate(version, acknowledge_card):
     """Activate VERSION (senko-predict switches within seconds; undecided applicants are rescored)."""
-    registry.activate(registry.by_version(version))
+    model = registry.by_version(version)
+    if acknowledge_card and model.card_acknowledged_at is None:
+        _acknowledge(model)
+    registry.activate(model)
     click.echo(f"Activated {version}")
+
+
+@models.command("shadow")
+@click.argument("version")
+def shadow_score(version):
+    """Shadow-score new and recently decided applicants with VERSION and compare it with the active model."""
+    result = shadow.run_version(version)
+    comparison = shadow.compare(registry.by_version(version))
+    active, human = comparison["vs_active"], comparison["vs_human"]
+    click.echo(f"Shadow-scored {result['shadowed']} applicants with {version}: agreement with the active model "
+               f"{active['agreement']} ({active['into_review']} into review, {active['out_of_review']} out); "
+               f"with decisions {human['shadow_agreement']} (AUC {human['shadow_auc']}, active {human['active_auc']})")
 
 
 @models.command("rollback")

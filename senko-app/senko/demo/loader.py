@@ -10,7 +10,7 @@ from ..ingest import pipeline
 from ..models import Applicant, MlModel, User
 from ..sources import runner
 from ..sources import service as sources_service
-from ..training import registry
+from ..training import governance, registry
 from .resumes import make_profile, resume_pdf
 
 
@@ -49,6 +49,8 @@ def load(count: int = 300, decided: float = 0.8, step: Callable[[], None] | None
 def train_first_model() -> MlModel:
     """Train a model on the demo decisions and activate it."""
     model = registry.train(None, first_admin_id())
+    # Demo data only: the loader acknowledges the model card itself, so the demo has a working model at once.
+    governance.acknowledge(model, registry.read_verified, first_admin_id(), "demo data: acknowledged by `flask demo load`")
     return registry.activate(model)
 
 

@@ -15,8 +15,10 @@ from ..metrics import observe_ingest
 from ..models import Applicant, ApplicantNoun, ApplicantStatus
 from ..models.applicant import IN_PIPELINE
 from ..scoring.service import score_or_queue
+from .attributes import read_attributes, store_attributes
+from .doctype import not_resume_reason
 from .extract import ExtractionFailed
-from .nouns import extract_nouns, load_stopwords, name_parts
+from .nouns import NounResult, extract_nouns, load_stopwords, name_parts
 from .profile import read_name_fields
 from .sandbox import Limits, extract_bounded
 from .storage import resume_path
@@ -44,6 +46,16 @@ def store_nouns(applicant_id: int, counts: dict) -> None:
         db.session.execute(insert(ApplicantNoun), [
             {"applicant_id": applicant_id, "noun": noun, "count": count} for noun, count in counts.items()
         ])
+
+
+def resume_nouns(text: str, name: str | None, furigana: str | None) -> NounResult:
+    """The nouns of a résumé's extracted ``text``, masked for the applicant called ``name`` (``furigana``).
+
+    The name as typed and as the résumé writes it (氏名/フリガナ) are both masked, in every script.
+    """
+    found = read_name_fields(text)
+    personal = name_parts(name, furigana, found.name, found.furigana)
+    return extract_nouns(text, stopwords(), personal, keep_schools=current_app.config["SENKO_KEEP_SCHOOL_NAMES"])
 
 
 def pdf_limits() -> Limits:
@@ -96,9 +108,12 @@ def process(applicant_id: int) -> dict | None:
         timings["extract"] = time.perf_counter() - started
         found = read_name_fields(extraction.text)
         applicant.adopt_resume_name(found.name, found.furigana)
+        reason = not_resume_reason(extraction.text)
+        if reason:
+            return fail(applicant, "not_resume", reason)
 
         started = time.perf_counter()
-        result = extract_nouns(extraction.text, stopwords(), name_parts(applicant.name, applicant.furigana))
+        result = resume_nouns(extraction.text, applicant.name, applicant.furigana)
         timings["tokenize"] = time.perf_counter() - started
     except ExtractionFailed as exc:
         return fail(applicant, exc.reason, exc.detail)
@@ -107,6 +122,7 @@ def process(applicant_id: int) -> dict | None:
 
     started = time.perf_counter()
     store_nouns(applicant_id, result.counts)
+    store_attributes(applicant_id, read_attributes(extraction.text))  # audit only: never a feature
     applicant.record_extraction(extraction.pages, result.masked, extraction.warnings, extraction.hidden)
     db.session.commit()
     timings["store"] = time.perf_counter() - started

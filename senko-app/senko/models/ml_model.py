@@ -31,8 +31,15 @@ class MlModel(TimestampMixin, db.Model):
     # twice steps back two versions instead of bouncing between the last two. Activating clears it.
     rolled_back_at: Mapped[datetime | None] = mapped_column(Timestamp)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The model card (``training.governance``), frozen when first built; an admin acknowledges it before
+    # the model is activated for the first time.
+    card: Mapped[dict | None] = mapped_column(JSON)
+    card_acknowledged_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    card_acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    card_note: Mapped[str | None] = mapped_column(String(500))
 
-    created_by = relationship("User", lazy="joined")
+    created_by = relationship("User", lazy="joined", foreign_keys=[created_by_id])
+    card_acknowledged_by = relationship("User", lazy="joined", foreign_keys=[card_acknowledged_by_id])
 
     @classmethod
     def active(cls) -> "MlModel | None":
@@ -60,4 +67,6 @@ class MlModel(TimestampMixin, db.Model):
             "trained_at": isoformat(self.trained_at),
             "activated_at": isoformat(self.activated_at),
             "rolled_back_at": isoformat(self.rolled_back_at),
+            "card_acknowledged_at": isoformat(self.card_acknowledged_at),
+            "card_acknowledged_by": self.card_acknowledged_by.email if self.card_acknowledged_by else None,
         }

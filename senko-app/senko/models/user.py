@@ -1,4 +1,4 @@
-"""Users of Senko: recruiters and admins."""
+"""Users of Senko: recruiters, admins and auditors (who read the adverse-impact report)."""
 from datetime import datetime
 
 from sqlalchemy import Boolean, Integer, String, select, true
@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..extensions import db
 from .mixins import Timestamp, TimestampMixin, isoformat
 
-ROLES = ("admin", "recruiter")
+ROLES = ("admin", "recruiter", "auditor")
 
 
 class User(TimestampMixin, db.Model):

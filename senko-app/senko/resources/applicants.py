@@ -4,8 +4,8 @@ from flask_jwt_extended import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import defer
 
-from .. import applicants
-from ..counts import cached_count
+from .. import applicants, listing
+from ..counts import estimated_count
 from ..errors import ApiError
 from ..extensions import db
 from ..models import Applicant
@@ -13,7 +13,7 @@ from ..models.applicant import STATUSES
 from .audit import audit, audited
 from .base import Resource, setting
 from .schemas import ApplicantCreate, ApplicantUpdate, json_body, parse
-from .uploads import read_file
+from .uploads import read_file, upload_limit
 
 # Far beyond any list a person pages through, and small enough that the OFFSET stays a number MySQL takes.
 MAX_PAGE = 1_000_000
@@ -84,6 +84,8 @@ def create_with_resume():
 class ApplicantCreateResource(Resource):
     """``POST /applicant``: JSON fields (201), or multipart fields plus a ``resume`` PDF (202, processed async)."""
 
+    decorators = [upload_limit]
+
     def post(self):
         if request.mimetype == "multipart/form-data":
             return create_with_resume()
@@ -106,7 +108,7 @@ class ApplicantPage(Resource):
         conditions = list_filters()
         filter_key = "&".join(f"{k}={request.args.get(k, '')}" for k in ("status", "decision", "triage", "source"))
         filter_key += f"&threshold={setting('SENKO_TRIAGE_THRESHOLD')}"
-        total = cached_count(filter_key, lambda: db.session.scalar(
+        total, _estimate = estimated_count(filter_key, lambda: db.session.scalar(
             select(func.count()).select_from(Applicant).where(*conditions)))
         rows = db.session.scalars(
             select(Applicant).options(defer(Applicant.explanation)).where(*conditions)
@@ -121,6 +123,18 @@ class ApplicantPage(Resource):
         }
         # After the body is built: the commit expires the rows, and reading them again would cost a query each.
         audit("applicant.list", page=page, limit=limit, shown=len(rows))
+        return body
+
+
+class ApplicantList(Resource):
+    """``GET /applicants``: filter, sort and search applicants, a page at a time with keyset cursors."""
+
+    def get(self):
+        query = listing.parse(request.args, setting("SENKO_PAGE_LIMIT_MAX"), setting("SENKO_TRIAGE_THRESHOLD"))
+        rows, next_cursor, total, estimate = listing.page(query)
+        body = {"applicants": [applicant_json(a, detail=False) for a in rows], "next_cursor": next_cursor,
+                "total": total, "total_is_estimate": estimate}
+        audit("applicant.list", shown=len(rows))
         return body
 
 

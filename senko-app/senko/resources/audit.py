@@ -6,6 +6,7 @@ from flask import request
 from flask_jwt_extended import current_user
 from sqlalchemy import select
 
+from .. import auditlog
 from ..errors import ApiError
 from ..extensions import db
 from ..models import AuditEntry, record_audit
@@ -16,7 +17,11 @@ MAX_ID = 2**63 - 1
 
 
 def audit(action: str, target_type: str | None = None, target_id=None, **data) -> None:
-    """Record ``action`` by the caller (with the client's address) and commit it."""
+    """Record ``action`` by the caller (with the client's address): a change is committed now, a read
+    (GET) is queued and written in a batch (``senko.auditlog``)."""
+    if request.method == "GET":
+        auditlog.record_read(action, current_user.id, target_type, target_id, **data)
+        return
     record_audit(action, current_user.id, target_type, target_id, **data)
     db.session.commit()
 
@@ -104,6 +109,7 @@ class AuditList(AdminResource):
         before = _int_arg("before", 1, MAX_ID)
         if before is not None:
             conditions.append(AuditEntry.id < before)
+        auditlog.flush()  # the reads still queued belong in the trail shown
         rows = db.session.scalars(select(AuditEntry).where(*conditions).order_by(AuditEntry.id.desc()).limit(limit + 1)).all()
         more = len(rows) > limit
         rows = rows[:limit]

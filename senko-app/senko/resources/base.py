@@ -39,6 +39,12 @@ class AdminResource(Resource):
     method_decorators = [role_required("admin"), *Resource.method_decorators]
 
 
+class AuditorResource(Resource):
+    """A resource only auditors and admins may call (protected attributes, adverse-impact figures)."""
+
+    method_decorators = [role_required("auditor", "admin"), *Resource.method_decorators]
+
+
 def setting(name: str):
     """A value from the app config (settings are loaded once by the factory)."""
     return current_app.config[name]

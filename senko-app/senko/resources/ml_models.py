@@ -15,7 +15,7 @@ from ..training import registry
 from .audit import audit, audited
 from .base import AdminResource, setting
 from .schemas import Body, parse
-from .uploads import read_upload, require_form
+from .uploads import read_upload, require_form, upload_limit
 
 
 class TrainRequest(Body):
@@ -77,6 +77,8 @@ class ModelImport(AdminResource):
 
     Only skops files whose types are all on the allow-list load; a pickle is refused (415) unread.
     """
+
+    decorators = [upload_limit]
 
     def post(self):
         require_form("a 'model' file field", "the skops file")

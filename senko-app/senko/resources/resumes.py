@@ -8,11 +8,13 @@ from ..ingest.storage import resume_path
 from .audit import audited
 from .base import Resource, setting
 from .schemas import ApplicantFields, parse
-from .uploads import read_file, require_form, resume_files
+from .uploads import read_file, require_form, resume_files, upload_limit
 
 
 class ApplicantResume(Resource):
     """``GET /applicant/<id>/resume`` downloads the original; ``POST`` adds or replaces it (202)."""
+
+    decorators = [upload_limit]
 
     @audited("applicant.resume_download", "applicant", "applicant_id")
     def get(self, applicant_id: int):
@@ -39,6 +41,8 @@ class ApplicantBulk(Resource):
 
     All files are checked first: if one is too large or not a PDF, nothing is stored.
     """
+
+    decorators = [upload_limit]
 
     def post(self):
         require_form("'resumes' file fields", "the résumés")

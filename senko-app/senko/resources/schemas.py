@@ -43,7 +43,7 @@ class UserCreate(Body):
     email: EmailStr = Field(max_length=254)
     name: str = Name
     password: str
-    role: Literal["admin", "recruiter"] = "recruiter"
+    role: Literal["admin", "recruiter", "auditor"] = "recruiter"
 
     @field_validator("name")
     @classmethod
@@ -58,7 +58,7 @@ class UserCreate(Body):
 
 class UserUpdate(Body):
     name: str | None = Field(default=None, min_length=1, max_length=100)
-    role: Literal["admin", "recruiter"] | None = None
+    role: Literal["admin", "recruiter", "auditor"] | None = None
     active: bool | None = None
     password: str | None = None
 

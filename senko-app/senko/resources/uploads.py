@@ -7,9 +7,22 @@ the limit allows.
 from flask import current_app, request
 
 from ..errors import ApiError
+from ..extensions import limiter
 from ..ingest.checks import check_size
 
 FORM_TYPE = "multipart/form-data"
+
+
+def _upload_rate() -> str:
+    return current_app.config["SENKO_UPLOAD_RATE_LIMIT"]
+
+
+def _not_multipart() -> bool:
+    return request.mimetype != FORM_TYPE
+
+
+# The limit of every route that takes files (per client address, SENKO_UPLOAD_RATE_LIMIT), on top of the write limit.
+upload_limit = limiter.limit(_upload_rate, methods=["POST"], exempt_when=_not_multipart, override_defaults=False)
 
 
 def require_form(field: str, what: str) -> None:

@@ -81,7 +81,9 @@ class UserLogin(PublicResource):
 
 
 class UserRefresh(PublicResource):
-    """``POST /user/refresh``: a refresh token → a new access token of the same session."""
+    """``POST /user/refresh``: a refresh token → a new access token of the same session (``SENKO_REFRESH_RATE_LIMIT``)."""
+
+    decorators = [limiter.limit(lambda: current_app.config["SENKO_REFRESH_RATE_LIMIT"], methods=["POST"])]
 
     @jwt_required(refresh=True)
     def post(self):
@@ -110,7 +112,7 @@ class UserLogoutAll(Resource):
     """``POST /user/logout/all``: end every session of the caller, on every device."""
 
     def post(self):
-        end_sessions(current_user, current_user.id)
+        end_sessions(current_user.record, current_user.id)
         return {"message": "Logged out everywhere"}
 
 
@@ -126,7 +128,7 @@ class UserMe(Resource):
     """``GET /user/me``: the user this token belongs to."""
 
     def get(self):
-        return {"user": current_user.to_dict()}
+        return {"user": current_user.record.to_dict()}
 
 
 class UserPassword(Resource):
@@ -139,8 +141,9 @@ class UserPassword(Resource):
         if not verify_password(current_user.password_hash, body.current_password):
             throttle.record_failure(request.remote_addr, current_user.email)
             raise ApiError(403, "The current password is wrong", code="wrong_password")
-        set_password(current_user, body.new_password, current_user.id)
-        return {"message": "Password changed; other sessions have ended", **issue_tokens(current_user)}
+        user = current_user.record
+        set_password(user, body.new_password, current_user.id)
+        return {"message": "Password changed; other sessions have ended", **issue_tokens(user)}
 
 
 class UserDetail(AdminResource):

@@ -6,7 +6,7 @@ and calls one domain function. Domain code sends tasks by name through ``senko.q
 from celery import Celery, Task
 
 # Importing the task modules registers their tasks (shared_task) with whichever Celery app is current.
-from . import alerts, ingest, maintenance, scoring, sources, training  # noqa: F401
+from . import alerts, bulk, imports, ingest, maintenance, scoring, sources, training  # noqa: F401
 from .schedule import beat_schedule
 
 
@@ -29,7 +29,9 @@ def celery_init_app(app) -> Celery:
         # A hostile document cannot keep memory: children are replaced above this (KiB).
         worker_max_memory_per_child=600_000,
         broker_connection_retry_on_startup=True,
-        broker_transport_options={"visibility_timeout": 3600},
+        broker_transport_options={"visibility_timeout": app.config["SENKO_CELERY_VISIBILITY_TIMEOUT"],
+                                  "unacked_restore_interval": app.config["SENKO_CELERY_RESTORE_INTERVAL"],
+                                  "unacked_restore_throttle": 1},
         beat_schedule=beat_schedule(app.config),
         # The default scheduler plus a heartbeat in Redis (`flask health beat`, `make status`).
         beat_scheduler="senko.tasks.heartbeat:HeartbeatScheduler",

@@ -14,6 +14,11 @@ def beat_schedule(config) -> dict:
             "schedule": timedelta(seconds=60),
             "options": {"expires": 55},
         },
+        "recover-bulk-chunks": {
+            "task": queue.RECOVER_BULK,
+            "schedule": timedelta(seconds=60),
+            "options": {"expires": 55},
+        },
         "rescore-unscored": {
             "task": queue.RESCORE_UNSCORED,
             "schedule": timedelta(seconds=config["SENKO_RESCORE_INTERVAL"]),

@@ -3,7 +3,7 @@ from celery import shared_task
 
 from .. import queue
 from ..exceptions import Unavailable
-from ..training import jobs, rescore
+from ..training import jobs, rescore, shadow
 
 
 @shared_task(name=queue.TRAIN_MODEL)
@@ -25,5 +25,11 @@ def rescore_all(self, version: str) -> dict | None:
 
 @shared_task(name=queue.NIGHTLY_RETRAIN)
 def nightly_retrain() -> dict:
-    """Train a candidate when enough new decisions arrived (activation only as configured)."""
+    """Train a candidate when enough new decisions arrived and propose it (never activated unattended)."""
     return jobs.nightly_retrain()
+
+
+@shared_task(name=queue.SHADOW_SCORE)
+def shadow_score(version: str) -> dict:
+    """Score new and recently decided applicants with candidate ``version`` into ``shadow_scores`` only."""
+    return shadow.run_version(version)

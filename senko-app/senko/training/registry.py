@@ -17,10 +17,11 @@ from flask import current_app
 from senko_predict import artifact
 
 from .. import queue
-from ..exceptions import Conflict, Invalid, NotFound, Unavailable, Unsupported
+from ..exceptions import CardNotAcknowledged, Conflict, Invalid, NotFound, Unavailable, Unsupported
 from ..extensions import db
 from ..models import MlModel, record_event
 from ..models.mixins import utcnow
+from . import governance
 from .dataset import label_counts, labelled_documents
 from .evaluation import evaluate, holdout_split
 
@@ -104,13 +105,17 @@ def train(algorithm: str | None = None, user_id: int | None = None, progress: Ca
     algorithm = algorithm or current_app.config["SENKO_MODEL_DEFAULT"]
     estimator = make_estimator(algorithm)
     counts = require_enough_labels()
-    _ids, texts, labels = labelled_documents()
+    ids, texts, labels = labelled_documents()
     step(STAGES[0])
     train_x, test_x, train_y, test_y = holdout_split(texts, labels)
     estimator.fit(train_x, train_y)
     step(STAGES[1])
-    metrics = evaluate(test_y, estimator.predict_proba(test_x)[:, 1], current_app.config["SENKO_TRIAGE_THRESHOLD"])
+    probabilities = estimator.predict_proba(test_x)[:, 1]
+    metrics = evaluate(test_y, probabilities, current_app.config["SENKO_TRIAGE_THRESHOLD"])
     metrics["class_balance"] = counts
+    # Intervals, cross-validation, the active model on the same hold-out, group metrics (training.governance).
+    metrics.update(governance.assess(make_estimator, algorithm, factories(), load_pipeline, ids, texts, labels,
+                                     probabilities))
     step(STAGES[2])
     final = make_estimator(algorithm)
     final.fit(texts, labels)
@@ -193,8 +198,19 @@ def import_model(data: bytes, algorithm: str, user_id: int | None) -> MlModel:
     return model
 
 
+def load_pipeline(model: MlModel):
+    """The fitted pipeline of a registered model (its verified skops file)."""
+    return load_upload(read_verified(model))
+
+
 def activate(model: MlModel) -> MlModel:
-    """Make ``model`` the active one (the previous active one retires) and rescore undecided applicants."""
+    """Make ``model`` the active one (the previous active one retires) and rescore undecided applicants.
+
+    A model that was never in service needs its model card acknowledged first (``CardNotAcknowledged``).
+    """
+    if model.card_acknowledged_at is None and model.activated_at is None:
+        raise CardNotAcknowledged(f"Model {model.version} cannot be activated before an admin acknowledges its model "
+                                  f"card: read GET /models/{model.version}/card, then POST /models/{model.version}/card/ack")
     actives = db.session.scalars(db.select(MlModel).where(MlModel.status == "active").with_for_update()).all()
     for other in actives:
         if other.id != model.id:

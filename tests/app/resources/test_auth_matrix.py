@@ -88,10 +88,14 @@ def test_deactivated_or_missing_user_token_is_401(app, client, recruiter, users)
     assert client.get("/user/list", headers=recruiter["headers"]).status_code == 401
     users.create("gone@example.com", "gone-password-123")
     tokens = users.login("gone@example.com", "gone-password-123")
-    with app.app_context(), db.engine.begin() as conn:
-        conn.execute(text("SET FOREIGN_KEY_CHECKS = 0"))
-        conn.execute(text("DELETE FROM users WHERE email = 'gone@example.com'"))
-        conn.execute(text("SET FOREIGN_KEY_CHECKS = 1"))
+    # Through the ORM (the cached user state is rewritten on every committed change to a User), with the
+    # foreign keys off for this one statement: the login left an audit entry that would keep the row.
+    with app.app_context():
+        db.session.execute(text("SET FOREIGN_KEY_CHECKS = 0"))
+        db.session.delete(User.by_email("gone@example.com"))
+        db.session.flush()
+        db.session.execute(text("SET FOREIGN_KEY_CHECKS = 1"))
+        db.session.commit()
     assert client.get("/user/list", headers=users.headers(tokens["access_token"])).status_code == 401
 
 

@@ -75,6 +75,8 @@ def test_activate_and_rollback(client, admin, app, seed_labelled):
     with app.app_context():
         first, second = registry.train().version, registry.train("logistic_regression").version
     h = admin["headers"]
+    for version in (first, second):  # a first activation needs the model card acknowledged
+        assert client.post(f"/models/{version}/card/ack", headers=h, json={}).status_code == 200
     assert client.post(f"/models/{first}/activate", headers=h).status_code == 200
     assert client.post(f"/models/{second}/activate", headers=h).get_json()["model"]["status"] == "active"
     listed = {m["version"]: m["status"] for m in client.get("/models", headers=h).get_json()["models"]}
@@ -93,6 +95,7 @@ def test_rollback_steps_back_like_undo(client, admin, app, seed_labelled):
         versions = [registry.train().version for _ in range(3)]
     h = admin["headers"]
     for version in versions:
+        assert client.post(f"/models/{version}/card/ack", headers=h, json={}).status_code == 200
         assert client.post(f"/models/{version}/activate", headers=h).status_code == 200
 
     def rollback_to():
@@ -136,7 +139,7 @@ def test_import_validates_the_model(client, admin, app, seed_labelled):
 
 
 def test_nightly_retrain_logic(app, seed_labelled):
-    """The nightly job trains only with enough new decisions, and auto-activates only if configured and not worse."""
+    """The nightly job trains only with enough new decisions, and only proposes: it never activates a model."""
     from senko.models import MlModel
     from senko.tasks.training import nightly_retrain
 
@@ -145,19 +148,15 @@ def test_nightly_retrain_logic(app, seed_labelled):
             return nightly_retrain.run()
 
     seed_labelled(app, 100)
-    app.config["SENKO_AUTO_ACTIVATE"] = False
-    try:
-        first = run()
-        assert first["trained"] and first["activated"] is False, first
-        assert run() == {"trained": None, "new_decisions": 0}
-        seed_labelled(app, 30, start=500)
-        app.config["SENKO_AUTO_ACTIVATE"] = True
-        second = run()
-        assert second["trained"] and second["new_decisions"] == 30 and second["activated"] is True, second
-        with app.app_context():
-            assert MlModel.active().version == second["trained"]
-    finally:
-        app.config["SENKO_AUTO_ACTIVATE"] = False
+    first = run()
+    assert first["trained"] and first["activated"] is False, first
+    assert run() == {"trained": None, "new_decisions": 0}
+    seed_labelled(app, 30, start=500)
+    second = run()
+    assert second["trained"] and second["new_decisions"] == 30 and second["activated"] is False, second
+    with app.app_context():
+        assert MlModel.active() is None
+        assert {m.status for m in MlModel.query.all()} == {"candidate"}
 
 
 def test_cli_train_list_activate_rollback_import(runner, app, tmp_path, seed_labelled):
@@ -165,15 +164,19 @@ def test_cli_train_list_activate_rollback_import(runner, app, tmp_path, seed_lab
     from senko.training.estimators import logistic_regression
 
     seed_labelled(app, 80)
-    trained = runner.invoke(args=["models", "train", "--activate"])
+    refused = runner.invoke(args=["models", "train", "--activate"])
+    assert refused.exit_code == 1 and "acknowledge" in refused.output
+    trained = runner.invoke(args=["models", "train", "--activate", "--acknowledge-card"])
     assert trained.exit_code == 0, trained.output
     assert "AUC" in trained.output and "Activated v" in trained.output
     second = runner.invoke(args=["models", "train", "--algorithm", "logistic_regression"])
     assert second.exit_code == 0
     listed = runner.invoke(args=["models", "list"]).output.splitlines()
-    assert len(listed) == 2 and "active" in listed[1] and "candidate" in listed[0]
+    assert len(listed) == 3 and "active" in listed[1] and "candidate" in listed[0]
     version = listed[0].split()[0]
-    assert runner.invoke(args=["models", "activate", version]).exit_code == 0
+    assert runner.invoke(args=["models", "activate", version]).exit_code == 1  # its card is not acknowledged
+    assert "Model card" in runner.invoke(args=["models", "card", version]).output
+    assert runner.invoke(args=["models", "activate", version, "--acknowledge-card"]).exit_code == 0
     assert "Rolled back" in runner.invoke(args=["models", "rollback"]).output
     path = tmp_path / "researcher.skops"
     path.write_bytes(artifact.dumps(logistic_regression().fit(["a b", "c d"] * 2, [0, 1] * 2)))

@@ -1,0 +1,74 @@
+"""EXPLAIN of every filter/sort combination GET /applicants offers, against a seeded bench stack.
+
+Builds each page query with ``senko.listing`` itself (the SQL the route runs, page 1 and a page after
+a cursor), runs MariaDB's EXPLAIN on it, and prints the plan: which index, the access type, the rows
+MariaDB expects to read and whether it needs a filesort. Seed first (``bench/list_scale.py --keep``
+leaves its stack running), then:
+
+    .venv/bin/python bench/explain.py --var /tmp/senko-bench-XXXX > bench/explain.txt
+"""
+import argparse
+
+import common
+
+FILTERS = {
+    "(none)": {},
+    "status=scored": {"status": "scored"},
+    "decision=OK": {"decision": "OK"},
+    "source=リクナビ": {"source": "リクナビ"},
+    "applied_from..applied_to": {"applied_from": "2026-03-01", "applied_to": "2026-03-31"},
+    "score_min=0.8": {"score_min": "0.8"},
+    "above_threshold=true": {"above_threshold": "true"},
+    "name=やま": {"name": "やま"},
+    "q=Python (common)": {"q": "Python"},
+    "q=潜水士 (rare)": {"q": "潜水士"},
+    "q=Python 語彙1 (AND)": {"q": "Python 語彙1"},
+    "status=scored&q=Python": {"status": "scored", "q": "Python"},
+}
+SORTS = ("-score", "score", "-applied_at", "furigana", "-updated_at")
+
+
+def explain(flask_app, params: dict, sort: str, with_cursor: bool) -> list[dict]:
+    """EXPLAIN rows of the page query for ``params`` and ``sort`` (after the first page's cursor when asked)."""
+    from sqlalchemy import text
+
+    from senko import listing
+    from senko.extensions import db
+
+    with flask_app.app_context():
+        query = listing.parse({**params, "sort": sort}, 100, 0.65)
+        if with_cursor:
+            rows = db.session.scalars(listing.statement(query)).all()
+            if len(rows) <= query.limit:
+                return []
+            query.after = listing.decode_cursor(listing.encode_cursor(sort, rows[query.limit - 1]), sort)
+        sql = listing.statement(query).compile(db.engine, compile_kwargs={"literal_binds": True})
+        result = db.session.execute(text(f"EXPLAIN {sql}"))
+        return [dict(row._mapping) for row in result]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--var", required=True, help="the seeded bench stack's folder")
+    args = parser.parse_args()
+    common.stack(args.var)
+    flask_app = common.app()
+    with flask_app.app_context():
+        from sqlalchemy import func, select
+
+        from senko.extensions import db
+        from senko.models import Applicant
+
+        total = db.session.scalar(select(func.count()).select_from(Applicant))
+    print(f"EXPLAIN of GET /applicants (limit 20) with {total:,} applicants; first table row = the applicants access.")
+    print(f"{'filter':28} {'sort':12} {'page':5} {'table':16} {'type':12} {'key':36} {'rows':>9}  Extra")
+    for label, params in FILTERS.items():
+        for sort in SORTS:
+            for with_cursor in (False, True):
+                for row in explain(flask_app, params, sort, with_cursor):
+                    print(f"{label:28} {sort:12} {'next' if with_cursor else '1':5} {str(row.get('table')):16} "
+                          f"{str(row.get('type')):12} {str(row.get('key')):36} {str(row.get('rows')):>9}  {row.get('Extra') or ''}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Adverse-impact measurement: selection rates by stated group, four-fifths ratios with intervals, calibration."""
