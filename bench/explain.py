@@ -1,7 +1,8 @@
 """EXPLAIN of every filter/sort combination GET /applicants offers, against a seeded bench stack.
 
-Builds each page query with ``senko.listing`` itself (the SQL the route runs, page 1 and a page after
-a cursor), runs MariaDB's EXPLAIN on it, and prints the plan: which index, the access type, the rows
+Builds each page query with ``senko.listing`` itself (the SQL the route runs): page 1, and a page
+after a cursor (``next1``; ``next2`` is the query for the applicants without the sort key that may
+follow). Runs MariaDB's EXPLAIN on each and prints the plan: which index, the access type, the rows
 MariaDB expects to read and whether it needs a filesort. Seed first (``bench/list_scale.py --keep``
 leaves its stack running), then:
 
@@ -38,13 +39,15 @@ def explain(flask_app, params: dict, sort: str, with_cursor: bool) -> list[dict]
     with flask_app.app_context():
         query = listing.parse({**params, "sort": sort}, 100, 0.65)
         if with_cursor:
-            rows = db.session.scalars(listing.statement(query)).all()
+            rows = db.session.scalars(listing.statement(query, [], query.limit + 1)).all()
             if len(rows) <= query.limit:
                 return []
             query.after = listing.decode_cursor(listing.encode_cursor(sort, rows[query.limit - 1]), sort)
-        sql = listing.statement(query).compile(db.engine, compile_kwargs={"literal_binds": True})
-        result = db.session.execute(text(f"EXPLAIN {sql}"))
-        return [dict(row._mapping) for row in result]
+        plans = []
+        for number, extra in enumerate(listing.phases(query), 1):  # a page after a cursor may take two queries
+            sql = listing.statement(query, extra, query.limit + 1).compile(db.engine, compile_kwargs={"literal_binds": True})
+            plans += [{**dict(row._mapping), "phase": number} for row in db.session.execute(text(f"EXPLAIN {sql}"))]
+        return plans
 
 
 def main() -> None:
@@ -66,7 +69,8 @@ def main() -> None:
         for sort in SORTS:
             for with_cursor in (False, True):
                 for row in explain(flask_app, params, sort, with_cursor):
-                    print(f"{label:28} {sort:12} {'next' if with_cursor else '1':5} {str(row.get('table')):16} "
+                    page = f"next{row['phase']}" if with_cursor else "1"
+                    print(f"{label:28} {sort:12} {page:5} {str(row.get('table')):16} "
                           f"{str(row.get('type')):12} {str(row.get('key')):36} {str(row.get('rows')):>9}  {row.get('Extra') or ''}")
 
 

@@ -115,7 +115,8 @@ def main() -> None:
         # pipeline's overhead (upload, queue, status updates, noun storage).
         without_score = (seconds * workers - sum(stages.get("score", []))) / (per_doc_raw * args.count) - 1
         print(f"{workers} worker process(es): {seconds:.1f} s for {args.count} → {rate:.0f} résumés/min; "
-              f"overhead over raw cost {overhead * 100:.0f}% ({without_score * 100:.0f}% without the score stage); "
+              f"overhead over raw cost {overhead * 100:.0f}% = {1 + overhead:.2f}× raw, goal ≤ 1.25× "
+              f"({1 + without_score:.2f}× without the score stage); "
               f"per-document stages (median): {stage_text}")
     with flask_app.app_context():
         from senko.scoring.client import NoModel, PredictUnavailable, predict

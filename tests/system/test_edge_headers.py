@@ -4,10 +4,11 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
-from senko.errors import CODE_OF_STATUS
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
+
+from senko.errors import CODE_OF_STATUS
 
 COMMON = {
     "X-Content-Type-Options": "nosniff",

@@ -13,7 +13,8 @@ AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 # Installed before any page script runs: what the browser reports (CSP violations, uncaught errors).
 WATCH = """
 window.__problems = [];
-addEventListener('securitypolicyviolation', (e) => __problems.push(`CSP ${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
+addEventListener('securitypolicyviolation',
+                 (e) => __problems.push(`CSP ${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
 addEventListener('error', (e) => __problems.push(`error ${e.message} ${e.filename || (e.target && e.target.src) || ''}`), true);
 addEventListener('unhandledrejection', (e) => __problems.push(`rejection ${e.reason && (e.reason.stack || e.reason.message || e.reason)}`));
 """

@@ -265,9 +265,10 @@ def test_in_the_shell_a_histogram_bar_filters_the_list(browser, live, stack, use
     names = lambda: browser.execute_script(  # noqa: E731  (read at once: the list is redrawn as it reloads)
         "return [...document.querySelectorAll('#applicants tbody tr')].map((r) => r.cells[0].innerText.split('\\n')[0]).sort()")
     wait.until(lambda d: len(names()) == 4)
-    canvas = wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "#histogram-slot canvas"))
-    wait.until(lambda d: d.execute_script("const c = window.Chart && Chart.getChart(arguments[0]);"
-                                          "return !!c && c.data.datasets[2].data[14].y === 2;", canvas))
+    wait.until(lambda d: d.execute_script("const n = document.querySelector('#histogram-slot canvas');"
+                                          "const c = n && window.Chart && Chart.getChart(n);"
+                                          "return !!c && c.data.datasets[2].data[14].y === 2;"))
+    canvas = browser.find_element(By.CSS_SELECTOR, "#histogram-slot canvas")
     x, y, width, height = browser.execute_script(
         "const c = Chart.getChart(arguments[0]); const bar = c.getDatasetMeta(2).data[14];"
         "return [bar.x, bar.y + 2, c.width, c.height];", canvas)
@@ -275,6 +276,16 @@ def test_in_the_shell_a_histogram_bar_filters_the_list(browser, live, stack, use
     wait.until(lambda d: len(names()) == 2)
     assert all(name.startswith("高") for name in names())
     assert "score_min=0.7" in browser.current_url and "score_max=0.75" in browser.current_url
+    # The chosen range stays highlighted (the other bars pale), also after a reload from the URL.
+    pale = "const c = Chart.getChart(document.querySelector('#histogram-slot canvas'));" \
+           "return c.data.datasets.map((d) => [d.backgroundColor[6].length, d.backgroundColor[14].length]);"
+    assert browser.execute_script(pale) == [[9, 7]] * 3
+    browser.refresh()
+    wait.until(lambda d: d.execute_script("const n = document.querySelector('#histogram-slot canvas');"
+                                          "const c = n && window.Chart && Chart.getChart(n);"
+                                          "return !!c && Array.isArray(c.data.datasets[0].backgroundColor);"))
+    wait.until(lambda d: d.execute_script(pale) == [[9, 7]] * 3)
+    assert len(names()) == 2
     browser.find_element(By.ID, "histogram-slot").screenshot(str(stack.log / "ui-histogram-in-shell.png"))
 
     # The widgets in the page (histogram, upload panel, the bell open): no serious axe-core violation in them,
@@ -308,7 +319,7 @@ def test_track_job_shows_a_long_job_until_it_is_done(browser, live, stack, users
         job_id = job.id
     users.create("a@example.com", users.ADMIN_PASSWORD, "admin")
     open_ui(browser, stack, live, "a@example.com", users.ADMIN_PASSWORD)
-    mount(browser, "upload.js", "mountUpload", "upload")
+    mount(browser, "upload.js", "mountUpload", "upload", role="admin")
     browser.execute_script("window.__job = null; import('/js/upload.js').then((m) => m.trackJob(arguments[0], "
                            "{ label: '再採点', interval: 300 })).then((job) => { window.__job = job; });", job_id)
     wait = WebDriverWait(browser, 30)
@@ -322,4 +333,21 @@ def test_track_job_shows_a_long_job_until_it_is_done(browser, live, stack, users
     wait.until(lambda d: state() == "完了: 10 / 10 件 (失敗 1 件)")
     assert browser.execute_script("return window.__job.status") == "done"
     assert bar.get_attribute("value") == "10"
+
+    # With the bell mounted, a job's first "bulk_progress" event starts a bar for it by itself (admins).
+    from senko.models.event import record_event
+
+    record_events(app, ("model_activated", "モデル v1 を有効にしました", None))
+    mount(browser, "bell.js", "mountBell", "bell", role="admin")
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#bell .sk-bell-item")) == 1)  # the first poll is done
+    with app.app_context():
+        second = BulkJob(kind="retokenize", status="running", chunk_size=5, chunks=4, total=20, done=5, failed=0)
+        db.session.add(second)
+        db.session.flush()
+        record_event("bulk_progress", "名詞の再抽出 5 / 20", job_id=second.id, job_kind="retokenize", done=5, failed=0, total=20)
+        db.session.commit()
+    labels = lambda: [n.text for n in browser.find_elements(By.CSS_SELECTOR, "#upload .sk-job .sk-job-label")]  # noqa: E731
+    wait.until(lambda d: labels() == ["再採点", "名詞の再抽出"])
+    wait.until(lambda d: browser.find_elements(By.CSS_SELECTOR, "#upload .sk-job .sk-job-state")[1].text == "5 / 20 件")
+    assert browser.find_elements(By.CSS_SELECTOR, "#toasts .toast") == []  # progress is not a popup
     no_csp_violations(browser)

@@ -33,6 +33,7 @@ def upgrade():
     sa.Column('report', sa.JSON(), nullable=True),
     sa.Column('rows_total', sa.Integer(), nullable=True),
     sa.Column('rows_done', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('attempts', sa.Integer(), server_default='0', nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('finished_at', TIMESTAMP, nullable=True),
     sa.Column('created_at', TIMESTAMP, nullable=False),

@@ -9,6 +9,7 @@ and ``flask fairness counterfactual`` prints the table for the active model (``r
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from .resumes import make_profile, render_pdf
 
@@ -94,8 +95,8 @@ class Variant:
                 *profile.extra_lines, self.name]
 
     def pdf(self) -> bytes:
-        """The résumé as a PDF, through the demo résumé writer."""
-        return render_pdf(self.lines(), vertical=self.vertical)
+        """The résumé as a PDF, through the demo résumé writer (made once per process)."""
+        return _pdf(self)
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,11 @@ class Pair:
     group: str
     base: Variant = field(default_factory=Variant)
     changed: Variant = field(default_factory=Variant)
+
+
+@lru_cache(maxsize=128)
+def _pdf(variant: Variant) -> bytes:
+    return render_pdf(variant.lines(), vertical=variant.vertical)
 
 
 def pairs() -> list[Pair]:

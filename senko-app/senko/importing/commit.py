@@ -9,8 +9,9 @@ report says which). The mapping of each committed sheet is saved for its header 
 """
 import logging
 from collections.abc import Callable
+from contextlib import contextmanager
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 
 from .. import applicants
 from ..exceptions import SenkoError
@@ -24,6 +25,7 @@ log = logging.getLogger(__name__)
 APPLICANT_FIELDS = ("name", "furigana", "email", "phone", "applied_at", "source", "note")
 LIMITS = {"name": 100, "furigana": 100, "email": 254, "phone": 32, "source": 100}
 PROGRESS_EVERY = 250
+LOCK_NAME, LOCK_WAIT = "senko:import-commit", 600
 KEY_FIELD = {"email": "email", "name_phone": "phone", "name_applied_at": "applied_at"}
 KEY_WORDS = {"email": "メールアドレス", "name_phone": "氏名と電話番号", "name_applied_at": "氏名と応募日"}
 
@@ -54,7 +56,7 @@ def commit_import(import_id: int, progress: Progress | None = None) -> str:
     is left alone. Returns the status.
     """
     job = jobs.get(import_id)
-    if job.status != ImportStatus.COMMITTING:
+    if job.status != ImportStatus.COMMITTING or jobs.gave_up(job):
         return job.status
     choice, report = job.choice, dict(job.report)
     done_sheets = set(report.get("sheets_done") or [])
@@ -73,23 +75,48 @@ def commit_import(import_id: int, progress: Progress | None = None) -> str:
         return jobs.fail(job, "unreadable", f"ファイルを読み取れませんでした（{type(exc).__name__}）")
     total = (job.rows_done or 0) + sum(len(result.rows) for _, result in results)
     _set_progress(job.id, job.rows_done or 0, total, progress)
-    seen: dict[tuple, tuple[str, int]] = {}
-    for sheet, result in results:
-        try:
-            _commit_sheet(job, sheet, result, seen, choice.get("user_id"), total, progress)
-        except Exception as exc:  # the sheet is rolled back alone; what was committed before stays
-            db.session.rollback()
-            log.exception("import %s: sheet %r failed", import_id, sheet["name"])
-            detail = exc.message if isinstance(exc, SenkoError) else type(exc).__name__
-            kept = "、".join(report_sheets(job)) or "なし"
-            return jobs.fail(job, "commit_error", f"シート「{sheet['name']}」を取り込めませんでした（{detail}）。"
-                                                  f"取り込み済みのシート: {kept}")
-    message = summary(job.report["counts"])
-    job.mark_done(message)
-    record_event("import_done", message, import_id=job.id, filename=job.filename, **job.report["counts"])
-    db.session.commit()
+    with one_commit_at_a_time() as got:
+        # A new snapshot once the lock is held: the duplicate checks see what other imports committed.
+        db.session.rollback()
+        job = jobs.get(import_id)
+        if job.status != ImportStatus.COMMITTING:
+            return job.status
+        if not got:
+            return jobs.fail(job, "busy", "別の取り込みが終わらないため取り込めませんでした。もう一度取り込んでください")
+        seen: dict[tuple, tuple[str, int]] = {}
+        for sheet, result in results:
+            if sheet["name"] in (job.report or {}).get("sheets_done", []):
+                continue
+            try:
+                _commit_sheet(job, sheet, result, seen, choice.get("user_id"), total, progress)
+            except Exception as exc:  # the sheet is rolled back alone; what was committed before stays
+                db.session.rollback()
+                log.exception("import %s: sheet %r failed", import_id, sheet["name"])
+                detail = exc.message if isinstance(exc, SenkoError) else type(exc).__name__
+                kept = "、".join(report_sheets(job)) or "なし"
+                return jobs.fail(job, "commit_error", f"シート「{sheet['name']}」を取り込めませんでした（{detail}）。"
+                                                      f"取り込み済みのシート: {kept}")
+        message = summary(job.report["counts"])
+        job.mark_done(message)
+        record_event("import_done", message, import_id=job.id, filename=job.filename, **job.report["counts"])
+        db.session.commit()
     jobs.release(job)
     return job.status
+
+
+@contextmanager
+def one_commit_at_a_time():
+    """Hold the database's named lock for committing imports (on a connection of its own); yields False on timeout.
+
+    Two imports of the same people committed at once would each find the other's rows missing.
+    """
+    with db.engine.connect() as connection:
+        got = connection.execute(text("SELECT GET_LOCK(:name, :wait)"), {"name": LOCK_NAME, "wait": LOCK_WAIT}).scalar()
+        try:
+            yield got == 1
+        finally:
+            if got == 1:
+                connection.execute(text("SELECT RELEASE_LOCK(:name)"), {"name": LOCK_NAME})
 
 
 def report_sheets(job: SpreadsheetImport) -> list[str]:

@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 DECISIONS = ("OK", "NG")
+MAX_ATTEMPTS = 3
 # Why an import failed, by the reader's error class (the ``reason`` of a failed import).
 REASON_OF = {TooLarge: "too_large", Unsupported: "unsupported", Invalid: "invalid", NotFound: "missing_file"}
 
@@ -106,6 +107,8 @@ def parse_import(import_id: int) -> str:
     job = get(import_id)
     if job.status != ImportStatus.PARSING:
         return job.status
+    if gave_up(job):
+        return job.status
     try:
         sheets = preview(storage.load(job.sha256), job.filename, saved_mappings(), limits=limits())
     except SenkoError as exc:
@@ -118,6 +121,15 @@ def parse_import(import_id: int) -> str:
     job.mark_ready([sheet.to_dict() for sheet in sheets])
     db.session.commit()
     return job.status
+
+
+def gave_up(job: SpreadsheetImport) -> bool:
+    """Count this start of a worker on the import; past ``MAX_ATTEMPTS`` fail it (``crashed``) and say True."""
+    if job.count_attempt() > MAX_ATTEMPTS:
+        fail(job, "crashed", f"処理中にワーカーが{MAX_ATTEMPTS}回停止したため中止しました（ファイルが大きすぎるか壊れています）")
+        return True
+    db.session.commit()
+    return False
 
 
 def fail(job: SpreadsheetImport, reason: str, message: str) -> str:

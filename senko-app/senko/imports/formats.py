@@ -11,6 +11,9 @@ import csv
 import gc
 import io
 import re
+import struct
+import zipfile
+import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -81,7 +84,11 @@ def _load_book(data: bytes, filename: str | None, limits) -> list[Grid]:
     if not data:
         raise Unsupported("空のファイルです")
     if data[:4] == b"PK\x03\x04":
-        return load_xlsx(data, limits, Grid)
+        try:
+            return load_xlsx(data, limits, Grid)
+        except (zipfile.BadZipFile, zlib.error, EOFError, UnicodeDecodeError, ValueError, struct.error) as exc:
+            # A damaged zip shows itself late (a bad CRC or deflate stream while a part is read).
+            raise Invalid(f"壊れた Excel ファイルです（{type(exc).__name__}）") from exc
     if data[:8] == OLE2_MAGIC:
         return _load_xls(data, limits)
     return [_load_csv(data, filename, limits)]
@@ -93,7 +100,7 @@ def _load_xls(data: bytes, limits) -> list[Grid]:
     if len(data) > limits.max_bytes:
         raise TooLarge(f"ファイルが上限（{limits.max_bytes // (1024 * 1024)} MB）を超えています")
     try:
-        book = xlrd.open_workbook(file_contents=data, formatting_info=True)
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, logfile=io.StringIO())  # xlrd prints to stdout
     except Exception as exc:  # xlrd raises XLRDError, struct.error, ... on corrupt files
         raise Invalid(f"壊れた Excel ファイルです（{type(exc).__name__}）") from exc
     if sum(sheet.nrows * sheet.ncols for sheet in book.sheets()) > limits.max_cells:
@@ -156,10 +163,13 @@ def _load_csv(data: bytes, filename: str | None, limits) -> Grid:
     grid = Grid(stem or "CSV")
     cells = 0
     # One record is one row as Excel shows it: a quoted line break does not start a new row.
-    for r, record in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
-        cells += len(record)
-        if cells > limits.max_cells:
-            raise TooLarge(f"セル数が上限（{limits.max_cells:,}）を超えています")
-        for c, value in enumerate(record, start=1):
-            grid.put(r, c, value)
+    try:
+        for r, record in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
+            cells += len(record)
+            if cells > limits.max_cells:
+                raise TooLarge(f"セル数が上限（{limits.max_cells:,}）を超えています")
+            for c, value in enumerate(record, start=1):
+                grid.put(r, c, value)
+    except csv.Error as exc:  # e.g. an unclosed quote running past the field size limit
+        raise Invalid(f"CSV として読めません（{exc}）") from exc
     return grid

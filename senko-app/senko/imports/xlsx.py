@@ -153,8 +153,11 @@ def _scan(xml: bytes, fills: dict, grid) -> dict:
         if kind_attr and kind_attr[1] == b"e":
             kind = "error"
         elif b"<f" in body or b":f" in body:
+            # Excel caches an empty text result as t="str" with an empty <v>; an empty <v> without a type
+            # (what openpyxl and other writers leave) means the formula was never computed.
             cached = VALUE.search(body)
-            kind = "value" if cached and cached[1].strip() else "formula"
+            computed = cached is not None and (cached[1].strip() or (kind_attr and kind_attr[1] == b"str"))
+            kind = "value" if computed else "formula"
         if kind == "value" and not fill:
             continue
         ref = REF.search(attrs)

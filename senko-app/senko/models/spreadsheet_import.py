@@ -54,6 +54,9 @@ class SpreadsheetImport(TimestampMixin, db.Model):
     report: Mapped[dict | None] = mapped_column(JSON)
     rows_total: Mapped[int | None] = mapped_column(Integer)
     rows_done: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    # How often a worker started on the current phase (reading, committing): a file that kills its worker
+    # every time is given up instead of being redelivered forever.
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     finished_at: Mapped[datetime | None] = mapped_column(Timestamp)
 
@@ -69,6 +72,7 @@ class SpreadsheetImport(TimestampMixin, db.Model):
         if self.status != St.READY:
             raise Conflict(f"Import {self.id} is {self.status}: only a ready import can be committed")
         self.status, self.choice, self.rows_total, self.rows_done = St.COMMITTING.value, choice, rows_total, 0
+        self.attempts = 0
         self.report = {"created": [], "errors": [], "warnings": [], "counts": {}, "sheets_done": []}
 
     def mark_done(self, message: str) -> None:
@@ -82,6 +86,11 @@ class SpreadsheetImport(TimestampMixin, db.Model):
         if self.status in FINISHED:
             raise Conflict(f"Import {self.id} is already {self.status}")
         self.status, self.reason, self.message, self.finished_at = St.FAILED.value, reason[:32], message[:500], utcnow()
+
+    def count_attempt(self) -> int:
+        """Count one more start of a worker on the current phase; returns the count (the caller commits)."""
+        self.attempts = (self.attempts or 0) + 1
+        return self.attempts
 
     @property
     def finished(self) -> bool:

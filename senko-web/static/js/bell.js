@@ -36,12 +36,25 @@ function el(tag, props = {}, ...children) {
   return node;
 }
 
+// A bell drawn in SVG (an emoji depends on the fonts installed).
+function bellIcon() {
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("class", "sk-bell-icon");
+  svg.setAttribute("aria-hidden", "true");
+  const path = document.createElementNS(ns, "path");
+  path.setAttribute("d", "M12 2a6 6 0 0 0-6 6v4.5L4 16v1h16v-1l-2-3.5V8a6 6 0 0 0-6-6zm-2.5 16a2.5 2.5 0 0 0 5 0z");
+  svg.append(path);
+  return svg;
+}
+
 /** The bell and the events poll. Returns {open(), close(), unread, destroy()}. */
 export function mountBell(container, ctx = {}) {
   const seenKey = `senko.events.seen:${apiBase()}:${ctx.userId ?? ctx.email ?? ""}`;
   const lastVisit = Number(localStorage.getItem(seenKey) || 0);
   const badge = el("span", { className: "sk-bell-count", hidden: true });
-  const button = el("button", { type: "button", className: "sk-bell-button" }, el("span", { textContent: "🔔" }), badge);
+  const button = el("button", { type: "button", className: "sk-bell-button" }, bellIcon(), badge);
   button.setAttribute("aria-haspopup", "true");
   button.setAttribute("aria-expanded", "false");
   const heading = el("h2", { textContent: "お知らせ" });
@@ -67,17 +80,18 @@ export function mountBell(container, ctx = {}) {
     badge.hidden = count === 0;
     badge.textContent = count > 99 ? "99+" : String(count);
     button.setAttribute("aria-label", count ? `お知らせ (新着 ${count} 件)` : "お知らせ");
-    note.textContent = events.length ? `前回の確認以降の新着: ${count} 件` : "お知らせはまだありません。";
+    const fresh = events.filter((e) => e.id > lastShown).length;  // while open: what was new when it opened
+    note.textContent = events.length ? `前回の確認以降の新着: ${fresh} 件` : "お知らせはまだありません。";
     list.replaceChildren(...events.map((event) => {
-      const fresh = event.id > lastShown;
+      const isNew = event.id > lastShown;
       const text = `${kindLabel(event.kind)}: ${event.message}`;
       let body = el("span", { textContent: text });
       if (event.applicant_id) {
         body = el("button", { type: "button", className: "sk-bell-open", textContent: text });
         body.addEventListener("click", () => { close(); ctx.openApplicant?.(event.applicant_id); });
       }
-      return el("li", { className: `sk-bell-item${fresh ? " sk-unread" : ""}${isFailure(event.kind) ? " sk-failed" : ""}` },
-        fresh ? el("span", { className: "sk-new", textContent: "新着" }) : null,
+      return el("li", { className: `sk-bell-item${isNew ? " sk-unread" : ""}${isFailure(event.kind) ? " sk-failed" : ""}` },
+        isNew ? el("span", { className: "sk-new", textContent: "新着" }) : null,
         el("time", { dateTime: event.created_at, textContent: formatDate(event.created_at) }),
         el("div", { className: "sk-bell-text" }, body));
     }));
@@ -90,6 +104,7 @@ export function mountBell(container, ctx = {}) {
   function open() {
     lastShown = seen;
     markSeen();
+    panel.style.top = `${Math.round(button.getBoundingClientRect().bottom + 6)}px`;  // CSSOM: allowed by the CSP
     panel.hidden = false;
     button.setAttribute("aria-expanded", "true");
     render();

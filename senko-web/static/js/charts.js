@@ -8,6 +8,7 @@
 //   ctx.onFilter({score_min, score_max}) is called when a bar is clicked (or Enter on the focused chart);
 //   {score_min: null, score_max: null} when 「すべてのスコア」 is clicked. score_min inclusive, score_max
 //   exclusive, except score_max 1 (which includes 1). Map them to the list route's score filters.
+//   With ctx.getFilters() and ctx.onListLoaded(fn) (optional) the bars outside the list's score range are pale.
 //   const models = mountModelCharts(document.querySelector("#model-charts"), ctx);  // admins only: renders
 //   nothing for another role. models.show("v3") picks a version (default: the active one, else the newest).
 // Both return {refresh(), destroy()}. Chart.js is vendored (vendor/chartjs/) and loaded on first use.
@@ -16,6 +17,7 @@ import { api } from "./api.js";
 
 const COLORS = { OK: "#1f9d55", NG: "#c53030", none: "#9aa5b1", line: "#2f6fde", threshold: "#d97706", grid: "#e4e7eb" };
 const LABELS = { OK: "OK", NG: "NG", none: "未判定" };
+const KEYS = ["OK", "NG", "none"];
 const REFRESH_KINDS = new Set(["scored", "unscored", "failed", "rescore_finished", "model_activated"]);
 
 let library = null;
@@ -48,10 +50,15 @@ const thresholdLine = {
     context.setLineDash([6, 4]);
     context.beginPath(); context.moveTo(x, top); context.lineTo(x, bottom); context.stroke();
     context.setLineDash([]);
-    context.fillStyle = COLORS.threshold;
     context.font = "bold 12px sans-serif";
-    context.textAlign = x > chart.width - 80 ? "right" : "left";
-    context.fillText(`閾値 ${pct(options.value)}`, x + (context.textAlign === "left" ? 4 : -4), top + 12);
+    const label = `閾値 ${pct(options.value)}`;
+    const labelWidth = context.measureText(label).width;
+    const left = x > chart.width - 80 ? x - 4 - labelWidth : x + 4;
+    context.fillStyle = "rgba(255, 255, 255, 0.85)";  // readable over a bar
+    context.fillRect(left - 2, top + 1, labelWidth + 4, 15);
+    context.fillStyle = COLORS.threshold;
+    context.textAlign = "left";
+    context.fillText(label, left, top + 12);
     context.restore();
   },
 };
@@ -80,12 +87,40 @@ export function mountHistogram(container, ctx = {}) {
   let focused = -1;
   let timer = null;
 
+  let selected = null;  // the list's score range: the bars outside it are drawn pale
+
+  function paint() {
+    if (!chart || !data) return;
+    const low = selected?.score_min ?? null;
+    const high = selected?.score_max ?? null;
+    const inside = (b) => (low === null || b.score_min >= low - 1e-9) && (high === null || b.score_max <= high + 1e-9);
+    chart.data.datasets.forEach((set, i) => {
+      const color = COLORS[KEYS[i]];
+      set.backgroundColor = data.bins.map((b) => (inside(b) ? color : `${color}4d`));
+    });
+    chart.update();
+  }
+  // The shell's filters (when it offers them) decide the highlighted range, whoever changed them.
+  function syncFromFilters() {
+    if (!ctx.getFilters) return;
+    const filters = ctx.getFilters() || {};
+    const number = (value) => (value === undefined || value === null || value === "" ? null : Number(value));
+    selected = { score_min: number(filters.score_min), score_max: number(filters.score_max) };
+    paint();
+  }
   const choose = (index) => {
     const bin = data?.bins[index];
-    if (bin) ctx.onFilter?.({ score_min: bin.score_min, score_max: bin.score_max });
+    if (!bin) return;
+    selected = { score_min: bin.score_min, score_max: bin.score_max };
+    paint();
+    ctx.onFilter?.({ score_min: bin.score_min, score_max: bin.score_max });
   };
   const describe = (bin) => `${pct(bin.score_min)}〜${pct(bin.score_max)}: OK ${bin.OK} 名、NG ${bin.NG} 名、未判定 ${bin.none} 名`;
-  reset.addEventListener("click", () => ctx.onFilter?.({ score_min: null, score_max: null }));
+  reset.addEventListener("click", () => {
+    selected = null;
+    paint();
+    ctx.onFilter?.({ score_min: null, score_max: null });
+  });
   canvas.addEventListener("keydown", (event) => {
     if (!data) return;
     const count = data.bins.length;
@@ -113,7 +148,7 @@ export function mountHistogram(container, ctx = {}) {
     const waiting = data.without_score ? `、未採点 ${data.without_score} 名` : "";
     summary.textContent = `採点済み ${data.with_score} 名${waiting}。閾値 ${pct(data.threshold)} 以上が要確認です。棒をクリックするとその範囲で絞り込みます。`;
     const width = data.bins.length ? data.bins[0].score_max - data.bins[0].score_min : 0.05;
-    const datasets = ["OK", "NG", "none"].map((key) => ({
+    const datasets = KEYS.map((key) => ({
       label: LABELS[key], backgroundColor: COLORS[key], stack: "all", barPercentage: 1, categoryPercentage: 1,
       data: data.bins.map((b) => ({ x: (b.score_min + b.score_max) / 2, y: b[key] })),
     }));
@@ -121,7 +156,7 @@ export function mountHistogram(container, ctx = {}) {
     if (chart) {
       chart.data.datasets.forEach((set, i) => { set.data = datasets[i].data; });
       chart.options.plugins.senkoThreshold.value = data.threshold;
-      chart.update();
+      paint();
       return;
     }
     chart = new Chart(canvas, {
@@ -133,7 +168,7 @@ export function mountHistogram(container, ctx = {}) {
         interaction: { mode: "index", axis: "x", intersect: false },
         scales: {
           x: { type: "linear", stacked: true, min: 0, max: 1, offset: false, grid: { display: false },
-               ticks: { stepSize: Math.max(width, 0.1), callback: (value) => `${Math.round(value * 100)}` },
+               ticks: { stepSize: Math.max(width, 0.1), maxRotation: 0, callback: (value) => `${Math.round(value * 100)}` },
                title: { display: true, text: "OK度数 (%)" } },
           y: { stacked: true, beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: "人数" } },
         },
@@ -146,6 +181,7 @@ export function mountHistogram(container, ctx = {}) {
         onHover: (event, elements) => { event.native.target.classList.toggle("sk-clickable", elements.length > 0); },
       },
     });
+    syncFromFilters();
   }
 
   const onEvent = (event) => {
@@ -154,12 +190,19 @@ export function mountHistogram(container, ctx = {}) {
     timer = setTimeout(refresh, 1000);  // a burst of scores refreshes once
   };
   window.addEventListener("senko:event", onEvent);
+  const unsubscribe = ctx.onListLoaded?.(syncFromFilters);
   refresh();
   return {
     refresh,
     get chart() { return chart; },
     get data() { return data; },
-    destroy() { window.removeEventListener("senko:event", onEvent); clearTimeout(timer); chart?.destroy(); container.replaceChildren(); },
+    destroy() {
+      window.removeEventListener("senko:event", onEvent);
+      if (typeof unsubscribe === "function") unsubscribe();
+      clearTimeout(timer);
+      chart?.destroy();
+      container.replaceChildren();
+    },
   };
 }
 

@@ -130,9 +130,9 @@ async function saveEdit(event) {
   if (!Object.keys(changes).length) { $("edit-message").textContent = "変更はありません。"; return; }
   await withBusy(event.submitter || $("edit-save"), async () => {
     const { applicant } = await api(`/applicant/${a.id}`, { method: "PATCH", body: changes });
-    $("edit-message").textContent = "保存しました。";
-    shown = null;  // re-render everything
+    shown = null;  // re-render everything (the form too)
     await showDetail(applicant.id);
+    $("edit-message").textContent = "保存しました。";
     hooks.onChanged();
   });
 }

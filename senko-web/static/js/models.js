@@ -24,13 +24,14 @@ export async function loadModels() {
         await loadModels();
       })));
     }
-    if (charts?.show) actions.append(button("グラフ", () => charts.show(m), "secondary"));
+    if (charts?.show) {
+      actions.append(button("グラフ", () => { charts.show(m.version); $("model-charts-slot").scrollIntoView({ block: "start" }); }, "secondary"));
+    }
     const status = MODEL_STATUS[m.status] || m.status;
     return row(m.version, m.algorithm, m.rolled_back_at ? `${status}（ロールバック済み）` : status,
                m.metrics?.roc_auc ?? "—", m.training_size ?? "—", formatDate(m.created_at), actions);
   }));
-  const active = data.models.find((m) => m.status === "active");
-  if (active && charts?.show) charts.show(active);
+  charts?.refresh?.();  // its version picker follows the table (a model trained, activated, rolled back)
 }
 
 export function wireModels() {

@@ -77,9 +77,13 @@ async function decide(decision, buttonNode, { next = true } = {}) {
   await withBusy(buttonNode, async () => {
     const note = $("decision-note").value.trim();
     const before = rows().slice();
+    if (decision === applicant.decision && note) {  // the history records changes only: a note alone would be lost
+      toast("判定が変わらないため、メモは記録されません。OK か NG を選ぶか、メモを消してください。", { timeout: 6000 });
+      return;
+    }
     try {
-      // 保留 on one still undecided, without a note, changes nothing: no request, just on to the next.
-      if (decision !== applicant.decision || note) await record(applicant, decision, note);
+      // 保留 on one still undecided changes nothing: no request, just on to the next.
+      if (decision !== applicant.decision) await record(applicant, decision, note);
     } catch (error) {
       if (error.status === 404) { loadList().catch(() => {}); }
       throw error;

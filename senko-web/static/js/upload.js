@@ -7,7 +7,8 @@
 //   mountUpload(document.querySelector("#upload"), ctx);  // replaces the old 応募者を追加 card
 //   ctx.onUploaded(applicants), when given, is called after each accepted file (refresh the list);
 //   window also gets CustomEvent "senko:uploaded" (detail: {applicants}).
-//   trackJob(jobId) → Promise of the finished job; its bar shows in the panel (or in {container}).
+//   trackJob(jobId) → Promise of the finished job; its bar shows in the panel (or in {container}). For admins
+//   the panel also starts one by itself for a job whose "bulk_progress" event bell.js passes on.
 // Uploads use XMLHttpRequest (fetch reports no upload progress) with api.js's base and token; an expired
 // token is refreshed through api.js (one api() call) and the file sent again once.
 
@@ -17,6 +18,7 @@ import { errorText } from "./errors.js";
 const PARALLEL = 3;
 const FINISHED = new Set(["done", "finished", "cancelled", "canceled", "failed"]);
 const COLLAPSED = "senko.upload.collapsed";
+const JOB_LABELS = { rescore: "再採点", retokenize: "名詞の再抽出" };
 let jobsArea = null;
 
 function el(tag, props = {}, ...children) {
@@ -82,11 +84,14 @@ export function mountUpload(container, ctx = {}) {
   picker.setAttribute("aria-label", "履歴書 PDF を選択 (複数可)");
   const choose = el("button", { type: "button", className: "secondary", textContent: "ファイルを選択" });
   const drop = el("div", { className: "sk-drop" },
-    el("p", { textContent: "ここに PDF をドラッグ＆ドロップ (1ファイル1名、氏名は履歴書から読み取ります)" }), choose, picker);
+    el("p", { textContent: "ここに PDF をドラッグ＆ドロップ (氏名は履歴書から読み取ります)" }), choose, picker);
   const files = el("ul", { className: "sk-upload-files" });
   files.setAttribute("aria-label", "アップロード中のファイル");
   jobsArea = el("div", { className: "sk-jobs" });
-  body.append(single, el("div", { className: "sk-bulk" }, field("まとめて登録する媒体 (任意)", bulkSource), drop), files, jobsArea);
+  const bulk = el("div", { className: "sk-bulk" }, el("h3", { textContent: "まとめて追加 (1ファイル1名)" }),
+    field("媒体 (任意)", bulkSource), drop);
+  body.append(el("div", { className: "sk-upload-ways" },
+    el("div", {}, el("h3", { textContent: "1名を追加" }), single), bulk), files, jobsArea);
   container.replaceChildren(el("section", { className: "sk-upload card" }, el("h2", {}, toggle), body));
   setOpen(localStorage.getItem(COLLAPSED) !== "1");
   toggle.addEventListener("click", () => setOpen(body.hidden));
@@ -169,15 +174,26 @@ export function mountUpload(container, ctx = {}) {
     drop.classList.remove("sk-over");
     upload([...(event.dataTransfer?.files || [])]);
   });
-  return { upload, destroy() { jobsArea = null; container.replaceChildren(); } };
+  // Admins: a running bulk job (bell.js passes on its "bulk_progress" events) gets a bar here by itself.
+  const tracked = new Set();
+  const onEvent = (event) => {
+    const { kind, data = {} } = event.detail || {};
+    if (ctx.role !== "admin" || kind !== "bulk_progress" || !data.job_id || tracked.has(data.job_id)) return;
+    tracked.add(data.job_id);
+    const label = JOB_LABELS[data.job_kind] || "一括処理";
+    trackJob(data.job_id, { label, removeAfter: 15000 }).catch(() => {});
+  };
+  window.addEventListener("senko:event", onEvent);
+  return { upload, destroy() { window.removeEventListener("senko:event", onEvent); jobsArea = null; container.replaceChildren(); } };
 }
 
 /**
  * Follow a long job (GET /jobs/<id>) with a progress bar until it is done or cancelled.
- * options: container (default: the upload panel's job area, else a box at the bottom of the page), label, interval (ms).
+ * options: container (default: the upload panel's job area, else a box at the bottom of the page), label, interval (ms),
+ * removeAfter (ms after the end to remove the bar; 0 keeps it).
  * Resolves with the last job seen; rejects with an ApiFailure when the job cannot be read.
  */
-export async function trackJob(jobId, { container = null, label = "処理", interval = 1000 } = {}) {
+export async function trackJob(jobId, { container = null, label = "処理", interval = 1000, removeAfter = 0 } = {}) {
   const bar = el("progress", { max: 1, value: 0 });
   bar.setAttribute("aria-label", `${label}の進み具合`);
   const text = el("span", { className: "sk-job-state", textContent: "開始しています" });
@@ -208,6 +224,7 @@ export async function trackJob(jobId, { container = null, label = "処理", inte
       const word = job.status === "done" || job.status === "finished" ? "完了" : job.status === "failed" ? "失敗" : "中止";
       text.textContent = `${word}: ${handled} / ${total} 件${failed}`;
       item.classList.add(word === "完了" ? "sk-done" : "sk-error");
+      if (removeAfter) setTimeout(() => item.remove(), removeAfter);
       return job;
     }
     text.textContent = `${handled} / ${total} 件${failed}`;

@@ -35,20 +35,6 @@ def biased_model(app, predict_service, make_model, wait_for):
     return version
 
 
-def test_the_model_would_see_every_attribute_without_masking(app, biased_model):
-    """Sanity: unmasked, the pairs' nouns differ and most score apart by far more than the tolerance."""
-    from senko.scoring import client
-    from senko_predict.contract import nouns_from_counts
-
-    suite = counterfactual.pairs()
-    found = {v: Counter(counterfactual.raw_nouns("\n".join(v.lines()))) for v in counterfactual.variants(suite)}
-    with app.app_context():
-        answer = client.predict([nouns_from_counts(sorted(found[v].items())) for v in found])
-    rows = counterfactual.compare(suite, found.__getitem__, dict(zip(found, answer["probabilities"], strict=True)))
-    assert all(not row.same_nouns for row in rows)
-    assert sum(row.delta > 0.05 for row in rows) >= 0.8 * len(rows), counterfactual.table(rows)
-
-
 def test_pairs_store_identical_nouns_and_score_equal(app, client, admin, biased_model, upload, wait_done):
     """Every pair (each protected field, life events, names incl. 𠮷 and foreign ones, schools incl. 女子,
     horizontal and 縦書き), uploaded and scored by the worker: same stored nouns, |Δscore| ≤ 0.005."""
@@ -72,8 +58,20 @@ def test_pairs_store_identical_nouns_and_score_equal(app, client, admin, biased_
     assert stored(suite[0].base), "the résumés keep their job nouns"
 
 
-def test_cli_prints_the_table_against_the_active_model(runner, biased_model):
-    """`flask fairness counterfactual`: attribute → max |Δscore| for every attribute, all within tolerance, exit 0."""
+def test_cli_prints_the_table_against_the_active_model(app, runner, biased_model):
+    """`flask fairness counterfactual`: attribute → max |Δscore| for every attribute, all within tolerance, exit 0;
+    while the same pairs unmasked differ and mostly score far apart under that model (the check has teeth)."""
+    from senko.scoring import client
+    from senko_predict.contract import nouns_from_counts
+
+    suite = counterfactual.pairs()
+    found = {v: Counter(counterfactual.raw_nouns("\n".join(v.lines()))) for v in counterfactual.variants(suite)}
+    with app.app_context():
+        answer = client.predict([nouns_from_counts(sorted(found[v].items())) for v in found])
+    rows = counterfactual.compare(suite, found.__getitem__, dict(zip(found, answer["probabilities"], strict=True)))
+    assert all(not row.same_nouns for row in rows)
+    assert sum(row.delta > 0.05 for row in rows) >= 0.8 * len(rows), counterfactual.table(rows)
+
     result = runner.invoke(args=["fairness", "counterfactual"])
     assert result.exit_code == 0, result.output
     assert f"Model {biased_model}" in result.output

@@ -69,6 +69,58 @@ def test_a_redelivered_commit_skips_committed_sheets(app):
         assert db.session.scalar(db.select(db.func.count()).select_from(Applicant)) == count == len(case.applicants)
 
 
+def test_a_file_that_kills_its_worker_is_given_up(app):
+    """A redelivered read after the worker died on it three times fails the import (`crashed`) instead of looping."""
+    from senko.extensions import db
+    from senko.importing import jobs
+
+    case = spreadsheets.case("clean")
+    with app.app_context():
+        job = jobs.start_import(case.data, case.filename, None, enqueue=False)
+        job.attempts = jobs.MAX_ATTEMPTS  # three starts that never finished
+        db.session.commit()
+        assert jobs.parse_import(job.id) == "failed"
+        job = jobs.get(job.id)
+        assert job.reason == "crashed" and "3回" in job.message
+
+
+def test_commits_wait_for_each_other(app):
+    """While another commit holds the import lock, a commit waits and stores nothing; it runs once the lock is free."""
+    import threading
+
+    from sqlalchemy import text
+
+    from senko.extensions import db
+    from senko.importing import commit
+    from senko.models import Applicant
+
+    case = spreadsheets.case("clean")
+    with app.app_context():
+        import_id = start(case)
+        holder = db.engine.connect()
+    result = {}
+
+    def run():
+        with app.app_context():
+            result["status"] = commit.commit_import(import_id)
+
+    thread = threading.Thread(target=run)
+    try:
+        assert holder.execute(text("SELECT GET_LOCK(:name, 0)"), {"name": commit.LOCK_NAME}).scalar() == 1
+        thread.start()
+        thread.join(timeout=3)
+        assert thread.is_alive()
+        with app.app_context():
+            assert db.session.scalar(db.select(db.func.count()).select_from(Applicant)) == 0
+    finally:
+        holder.execute(text("SELECT RELEASE_LOCK(:name)"), {"name": commit.LOCK_NAME})
+        holder.close()
+    thread.join(timeout=120)
+    assert result["status"] == "done"
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Applicant)) == len(case.applicants)
+
+
 def test_cli_imports_a_file_and_prints_the_report(app, runner, tmp_path, users):
     """`flask imports run FILE --mapping auto --user …` imports in-process and prints the summary and the error rows."""
     from senko.extensions import db

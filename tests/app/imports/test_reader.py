@@ -179,6 +179,14 @@ def test_formulas_cached_values_missing_values_and_error_values():
         (3, "媒体", "formula", "formula"), (4, "媒体", "#N/A", "cell_error"), (5, "媒体", "#REF!", "cell_error")]
 
 
+def test_a_formula_whose_cached_result_is_empty_text_is_an_empty_cell():
+    """=IF(...,"",...) cached as "" (t="str") is no value, not a formula error."""
+    data = _book([["氏名", "メール", "応募日", "媒体"], ["山田", "a@b.jp", "2023/4/1", None]],
+                 formulas={"D2": '=IF(A2="","","")'}, cached={"D2": ""})
+    result = read_rows(data, None, "S", preview(data)[0].mapping)
+    assert result.rows[0].ok and result.rows[0].values["source"] is None
+
+
 def test_vertical_merges_fill_down_and_a_merged_name_is_one_record():
     """A value merged down several rows applies to each; a name merged over two rows is one applicant."""
     data = _book([["氏名", "メール", "応募日", "備考"], ["山田", "a@b.jp", "2023/4/1", "一行目"],
@@ -252,3 +260,37 @@ def test_a_merged_title_right_above_the_header_is_not_a_header_row():
                   ["山田 太郎", "a@b.jp", "2023/4/1", "doda"]], merges=["A1:D1"])
     sheet = preview(data)[0]
     assert sheet.header_rows == [2] and sheet.columns == ["氏名", "メール", "応募日", "媒体"]
+
+
+@pytest.mark.parametrize("name", ["clean", "monthly", "legacy_xls", "cp932_csv"])
+def test_damaged_files_raise_only_domain_errors(name):
+    """Truncated, overwritten or padded files: a SenkoError (Invalid/Unsupported/...) or a result, never a crash."""
+    import random
+
+    from senko.demo import spreadsheets
+    from senko.exceptions import SenkoError
+
+    case = spreadsheets.case(name)
+    rng = random.Random(name)
+    for _ in range(8):
+        data = bytearray(case.data)
+        cut = rng.randrange(len(data))
+        kind = rng.randrange(3)
+        if kind == 0:
+            data = data[:cut]
+        elif kind == 1:
+            for _ in range(5):
+                data[rng.randrange(len(data))] = rng.randrange(256)
+        else:
+            data[cut:cut] = bytes(rng.randrange(256) for _ in range(20))
+        try:
+            for sheet in preview(bytes(data), case.filename):
+                read_rows(bytes(data), case.filename, sheet.name, sheet.mapping)
+        except SenkoError:
+            pass
+
+
+def test_csv_with_an_unclosed_quote_is_invalid():
+    """A quote never closed runs past the csv module's field limit: Invalid, not a crash."""
+    with pytest.raises(Invalid):
+        preview(("氏名,メール\n\"" + "あ" * 200_000).encode(), "x.csv")

@@ -23,7 +23,8 @@ def test_password_change_ends_every_other_session(client, recruiter, users):
     assert response.status_code == 200, response.get_json()
     assert works(client, recruiter) == (401, 401)
     assert works(client, other_device) == (401, 401)
-    assert client.get("/user/me", headers=recruiter["headers"]).get_json() == {"message": "Session has ended: log in again", "code": "session_ended"}
+    ended = client.get("/user/me", headers=recruiter["headers"]).get_json()
+    assert ended == {"message": "Session has ended: log in again", "code": "session_ended"}
     assert works(client, response.get_json()) == (200, 200)
     assert users.login("recruiter@example.com", NEW_PASSWORD)["access_token"]
 

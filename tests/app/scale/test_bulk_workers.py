@@ -180,7 +180,7 @@ def test_two_workers_share_a_job_and_survive_a_sigkill(app, two_workers, make_mo
     """Both workers take chunks, every applicant is applied once; kill one mid-chunk: the other finishes it, once."""
     stack = two_workers
     version = make_model(activate=True)  # 120 labelled, 20 undecided; the activation's own job runs on A and B
-    activation = wait_for(lambda: (lambda rows: rows[0] if rows else None)(recent_jobs(app)), "activation job", 60)
+    activation = wait_for(lambda: (lambda rows: rows[0] if rows else None)(recent_jobs(app)), "activation job", 180)
     assert wait_finished(app, activation, wait_for)["status"] == "done"
     seed_labelled(app, 60, decided=0, start=500)
     total = undecided(app)

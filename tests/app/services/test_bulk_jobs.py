@@ -54,7 +54,7 @@ def test_lease_fence_applies_a_chunk_once(app, predict_service, make_model, smal
     from senko.models import Applicant, BulkChunk, BulkJobItem
 
     version = make_model(activate=True)
-    wait_for(lambda: serving(app, version), f"senko-predict serving {version}", 60)
+    wait_for(lambda: serving(app, version), f"senko-predict serving {version}", 180)
     monkeypatch.setattr(queue, "run_bulk_chunk", lambda chunk_id, countdown=None: None)  # this test runs the chunks
     with app.app_context():
         job = jobs.start(jobs.RESCORE, version)
@@ -89,7 +89,7 @@ def test_activation_and_api_rescore_run_chunked_jobs(app, client, admin, recruit
                                                     small_chunks, wait_for):
     """Activating starts a chunked rescore; POST /applicants/rescore another; each applicant is applied once per job."""
     version = make_model(activate=True)
-    first = wait_for(lambda: client.get("/jobs", headers=admin["headers"]).get_json()["jobs"], "activation's job", 60)
+    first = wait_for(lambda: client.get("/jobs", headers=admin["headers"]).get_json()["jobs"], "activation's job", 180)
     first = wait_job(client, admin["headers"], first[0]["id"], wait_for)
     assert first["kind"] == "rescore" and first["model_version"] == version and first["status"] == "done"
 

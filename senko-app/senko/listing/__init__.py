@@ -5,28 +5,27 @@ not one, ``Invalid`` → 422 for a range that is empty by construction); ``page`
 has an id tie-break in the same direction, and a page continues after the last row of the previous
 one (``WHERE (key, id) < (last key, last id)``, NULLs placed as MariaDB orders them), so page 5,000
 costs what page 1 costs and rows inserted meanwhile never shift a page. Each filter/sort pair walks
-an index of ``Applicant.__table_args__`` in order (``bench/explain.py`` prints the plans).
+an index of ``Applicant.__table_args__`` in order (``bench/explain.py`` prints the plans); the
+cursors are ``listing.cursors``.
 """
-import base64
-import binascii
 import hashlib
 import json
-import math
-import struct
+import time
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
-from sqlalchemy import and_, func, literal, or_, select
+from sqlalchemy import func, literal, or_, select
 from sqlalchemy.orm import defer
 
-from .counts import estimated_count
-from .exceptions import Invalid, Malformed
-from .extensions import db
-from .models import Applicant, ApplicantNoun
-from .models.applicant import STATUSES
-from .models.kana import fold
+from ..counts import estimated_count
+from ..exceptions import Invalid, Malformed
+from ..extensions import db
+from ..models import Applicant, ApplicantNoun
+from ..models.applicant import STATUSES
+from ..models.kana import fold
+from .cursors import after_conditions, decode_cursor, encode_cursor
 
 SORTS = {
     "score": Applicant.score,
@@ -40,6 +39,7 @@ DEFAULT_LIMIT = 20
 MAX_WORDS = 5
 # A keyword or name prefix matching more rows than this is "common": see ``keyword_condition``.
 COMMON_AT = 2000
+_VERDICTS: dict[str, tuple[bool, float]] = {}  # "common or not" per keyword/prefix, with its expiry
 PARAMS = {"status", "decision", "source", "applied_from", "applied_to", "score_min", "score_max",
           "above_threshold", "name", "q", "sort", "limit", "cursor"}
 
@@ -104,9 +104,20 @@ def keyword_words(raw: str) -> list[str]:
     return words
 
 
-def _many(statement) -> bool:
-    """True when ``statement`` (a SELECT of ids) matches more than ``COMMON_AT`` rows; reads at most that many + 1."""
-    return db.session.scalar(select(func.count()).select_from(statement.limit(COMMON_AT + 1).subquery())) > COMMON_AT
+def _many(key: str, statement) -> bool:
+    """True when ``statement`` (a SELECT of ids) matches more than ``COMMON_AT`` rows; reads at most that many + 1.
+
+    Remembered per process for a minute, so following a search's cursors costs no extra query.
+    """
+    key, now = f"{COMMON_AT}:{key}", time.monotonic()
+    known = _VERDICTS.get(key)
+    if known and known[1] > now:
+        return known[0]
+    many = db.session.scalar(select(func.count()).select_from(statement.limit(COMMON_AT + 1).subquery())) > COMMON_AT
+    if len(_VERDICTS) >= 1000:
+        _VERDICTS.clear()
+    _VERDICTS[key] = (many, now + 60)
+    return many
 
 
 def keyword_condition(word: str) -> tuple:
@@ -119,7 +130,7 @@ def keyword_condition(word: str) -> tuple:
     variants = sorted(noun_variants(word))
     matching = select(ApplicantNoun.applicant_id).where(ApplicantNoun.noun.in_(variants))
     lookup = Applicant.id.in_(matching)
-    if not _many(matching):
+    if not _many("q:" + "\0".join(variants), matching):
         return lookup, lookup
     probe = (select(literal(1)).where(ApplicantNoun.applicant_id == Applicant.id, ApplicantNoun.noun.in_(variants))
              .limit(1).scalar_subquery())
@@ -129,8 +140,8 @@ def keyword_condition(word: str) -> tuple:
 def name_condition(key: str) -> tuple:
     """``(page condition, count condition)`` for a folded ``name`` prefix, chosen like ``keyword_condition``."""
     prefix = or_(Applicant.name_key.startswith(key, autoescape=True), Applicant.furigana_key.startswith(key, autoescape=True))
-    if not (_many(select(Applicant.id).where(Applicant.name_key.startswith(key, autoescape=True)))
-            or _many(select(Applicant.id).where(Applicant.furigana_key.startswith(key, autoescape=True)))):
+    if not (_many("name:" + key, select(Applicant.id).where(Applicant.name_key.startswith(key, autoescape=True)))
+            or _many("furigana:" + key, select(Applicant.id).where(Applicant.furigana_key.startswith(key, autoescape=True)))):
         return prefix, prefix
     # Not sargable on purpose: the page walks the sort's index and tests each row.
     length = len(key)
@@ -215,79 +226,28 @@ def parse(args: Mapping[str, str], limit_max: int, threshold: float) -> ListQuer
     return query
 
 
-# ---- cursors ----------------------------------------------------------------------------------------
-def _float32(value: float) -> float:
-    # Scores are FLOAT columns: the cursor holds the stored single-precision value exactly, or a
-    # comparison with the value MariaDB prints (0.12345679) would miss the row it came from.
-    return struct.unpack("f", struct.pack("f", value))[0]
+def phases(query: ListQuery) -> list[list]:
+    """The extra conditions of each query a page may take (one on page 1; see ``after_conditions``)."""
+    if query.after is None:
+        return [[]]
+    return after_conditions(SORTS[query.sort], query.descending, query.sort in NULLABLE_SORTS, *query.after)
 
 
-def encode_cursor(sort: str, row: Applicant) -> str:
-    """The opaque cursor that continues after ``row`` in the order ``sort`` (e.g. ``-score``)."""
-    value = getattr(row, SORTS[sort.removeprefix("-")].key)
-    if isinstance(value, float):
-        value = _float32(value)
-    elif isinstance(value, datetime | date):
-        value = value.isoformat()
-    payload = json.dumps([sort, value, row.id], separators=(",", ":"), ensure_ascii=False).encode()
-    return base64.urlsafe_b64encode(payload).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str, sort: str) -> tuple:
-    """``(value, id)`` of a cursor made for the same ``sort``; anything else is ``Malformed``."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        made_for, value, last_id = json.loads(raw)
-        if made_for != sort or not isinstance(last_id, int):
-            raise ValueError(made_for)
-        key = sort.removeprefix("-")
-        if value is not None:
-            if key == "score":
-                value = float(value)
-                if not math.isfinite(value):
-                    raise ValueError(value)
-            elif key == "applied_at":
-                value = date.fromisoformat(value)
-            elif key == "updated_at":
-                value = datetime.fromisoformat(value)
-            elif not isinstance(value, str):
-                raise ValueError(value)
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
-        raise Malformed("cursor is not a cursor of this list and sort (start again without it)") from None
-    return value, last_id
-
-
-def after_condition(column, descending: bool, nullable: bool, value, last_id: int):
-    """Rows after ``(value, last_id)`` in ``ORDER BY column, id`` (both DESC when ``descending``).
-
-    MariaDB sorts NULL first ascending and last descending; the condition follows that order.
-    """
-    if value is None:
-        if descending:
-            return and_(column.is_(None), Applicant.id < last_id)
-        return or_(and_(column.is_(None), Applicant.id > last_id), column.is_not(None))
-    if descending:
-        later = [column < value, and_(column == value, Applicant.id < last_id)]
-        if nullable:
-            later.append(column.is_(None))
-        return or_(*later)
-    return or_(column > value, and_(column == value, Applicant.id > last_id))
-
-
-def statement(query: ListQuery):
-    """The SELECT of one page (one row more than the page, to know whether another follows)."""
+def statement(query: ListQuery, extra: list, limit: int):
+    """The SELECT of one phase of a page: ``limit`` rows in the sort's order."""
     column = SORTS[query.sort]
-    conditions = list(query.conditions)
-    if query.after is not None:
-        conditions.append(after_condition(column, query.descending, query.sort in NULLABLE_SORTS, *query.after))
     order = (column.desc(), Applicant.id.desc()) if query.descending else (column.asc(), Applicant.id.asc())
-    return (select(Applicant).options(defer(Applicant.explanation)).where(*conditions)
-            .order_by(*order).limit(query.limit + 1))
+    return (select(Applicant).options(defer(Applicant.explanation)).where(*query.conditions, *extra)
+            .order_by(*order).limit(limit))
 
 
 def page(query: ListQuery) -> tuple[list[Applicant], str | None, int, bool]:
     """One page: ``(applicants, next cursor or None, total, total_is_estimate)``."""
-    rows = db.session.scalars(statement(query)).all()
+    rows = []
+    for extra in phases(query):  # one row more than the page: is there another?
+        rows += db.session.scalars(statement(query, extra, query.limit + 1 - len(rows))).all()
+        if len(rows) > query.limit:
+            break
     more = len(rows) > query.limit
     rows = rows[:query.limit]
     sort = f"-{query.sort}" if query.descending else query.sort

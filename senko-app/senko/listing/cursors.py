@@ -1,0 +1,72 @@
+"""Keyset cursors of ``GET /applicants``: an opaque token for "after this row in this order", and the
+SQL condition that continues there (NULLs placed as MariaDB orders them)."""
+import base64
+import binascii
+import json
+import math
+import struct
+from datetime import date, datetime
+
+from sqlalchemy import and_, or_
+
+from ..exceptions import Malformed
+from ..models import Applicant
+
+SORT_KEYS = {"score": "score", "applied_at": "applied_at", "furigana": "furigana_key", "updated_at": "updated_at"}
+
+
+def _float32(value: float) -> float:
+    # Scores are FLOAT columns: the cursor holds the stored single-precision value exactly, or a
+    # comparison with the value MariaDB prints (0.12345679) would miss the row it came from.
+    return struct.unpack("f", struct.pack("f", value))[0]
+
+
+def encode_cursor(sort: str, row: Applicant) -> str:
+    """The opaque cursor that continues after ``row`` in the order ``sort`` (e.g. ``-score``)."""
+    value = getattr(row, SORT_KEYS[sort.removeprefix("-")])
+    if isinstance(value, float):
+        value = _float32(value)
+    elif isinstance(value, datetime | date):
+        value = value.isoformat()
+    payload = json.dumps([sort, value, row.id], separators=(",", ":"), ensure_ascii=False).encode()
+    return base64.urlsafe_b64encode(payload).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, sort: str) -> tuple:
+    """``(value, id)`` of a cursor made for the same ``sort``; anything else is ``Malformed``."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        made_for, value, last_id = json.loads(raw)
+        if made_for != sort or not isinstance(last_id, int):
+            raise ValueError(made_for)
+        key = sort.removeprefix("-")
+        if value is not None:
+            if key == "score":
+                value = float(value)
+                if not math.isfinite(value):
+                    raise ValueError(value)
+            elif key == "applied_at":
+                value = date.fromisoformat(value)
+            elif key == "updated_at":
+                value = datetime.fromisoformat(value)
+            elif not isinstance(value, str):
+                raise ValueError(value)
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+        raise Malformed("cursor is not a cursor of this list and sort (start again without it)") from None
+    return value, last_id
+
+
+def after_conditions(column, descending: bool, nullable: bool, value, last_id: int) -> list[list]:
+    """Rows after ``(value, last_id)`` in ``ORDER BY column, id`` (both DESC when ``descending``), as
+    phases: condition lists run in turn until the page is full, each one contiguous range of the
+    sort's index (an OR with ``IS NULL`` in one query makes MariaDB give up the range and read every
+    row before the cursor). MariaDB sorts NULL first ascending and last descending.
+    """
+    if value is None:
+        if descending:
+            return [[column.is_(None), Applicant.id < last_id]]
+        return [[column.is_(None), Applicant.id > last_id], [column.is_not(None)]]
+    if descending:
+        rest = [column <= value, or_(column < value, and_(column == value, Applicant.id < last_id))]
+        return [rest, [column.is_(None)]] if nullable else [rest]
+    return [[column >= value, or_(column > value, and_(column == value, Applicant.id > last_id))]]
