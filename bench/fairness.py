@@ -81,7 +81,7 @@ def counterfactual_table(label: str, nouns) -> None:
     suite = counterfactual.pairs()
     found = {}
     for variant in counterfactual.variants(suite):
-        found[variant] = nouns(extract_text(variant.pdf(), 20).text, variant.name, variant.furigana)
+        found[variant] = nouns(extract_text(variant.pdf(), 20).text, variant.typed_name, variant.furigana)
     training = counterfactual.training_documents()
     model = estimators.linear_svm().fit([document_text(d) for d, _ in training], [label for _, label in training])
     ok = list(model.classes_).index("OK")

@@ -12,7 +12,8 @@ AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 # Installed before any page script runs: what the browser reports (CSP violations, uncaught errors).
 WATCH = """
 window.__problems = [];
-addEventListener('securitypolicyviolation', (e) => __problems.push(`CSP ${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
+addEventListener('securitypolicyviolation',
+                 (e) => __problems.push(`CSP ${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
 addEventListener('error', (e) => __problems.push(`error ${e.message} ${e.filename || (e.target && e.target.src) || ''}`), true);
 addEventListener('unhandledrejection', (e) => __problems.push(`rejection ${e.reason && (e.reason.stack || e.reason.message || e.reason)}`));
 """
@@ -159,7 +160,8 @@ def test_auditor_sees_the_flagged_group_and_a_recruiter_cannot_reach_the_report(
     assert "監査担当者と管理者だけ" in refused.text
     assert browser.find_elements(By.ID, "fx-table") == []
     status = browser.execute_async_script(
-        "import('/js/api.js').then((m) => m.api('/fairness/report?attribute=gender')).then(() => arguments[0](200), (e) => arguments[0](e.status))")
+        "const done = arguments[0];"
+        "import('/js/api.js').then((m) => m.api('/fairness/report?attribute=gender')).then(() => done(200), (e) => done(e.status))")
     assert status == 403
     assert problems(browser) == []
 

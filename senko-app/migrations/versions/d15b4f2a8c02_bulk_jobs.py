@@ -5,8 +5,8 @@ Revises: d15a7e3c9b01
 Create Date: 2026-11-29 18:00:00.000000
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 from sqlalchemy.dialects import mysql
 
 # revision identifiers, used by Alembic.

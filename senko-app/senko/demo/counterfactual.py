@@ -57,6 +57,7 @@ NAMES = {  # attribute → (name, reading, e-mail): the changed applicant's; the
     "氏名 (外国: 漢字)": ("金 志勲", "きむ じふん", "jihun.kim@example.jp"),
     "氏名 (旧字・入力違い)": ("髙橋 一郎", "たかはし いちろう", "ichiro.takahashi@example.jp"),
 }
+TYPED = {"髙橋 一郎": "高橋 一郎"}  # typed at upload in another spelling than the résumé's 氏名
 SCHOOLS = {  # attribute → the changed 学歴 line; the base is BASE_SCHOOL
     "学校名 (九州工業大学)": "九州工業大学 工学部 情報工学科 卒業",
     "学校名 (日本女子大学)": "日本女子大学 工学部 情報工学科 卒業",
@@ -79,6 +80,11 @@ class Variant:
     event: str | None = None
     school: str = BASE_SCHOOL
     vertical: bool = False
+
+    @property
+    def typed_name(self) -> str:
+        """The name as typed at upload (may differ from the résumé's 氏名)."""
+        return TYPED.get(self.name, self.name)
 
     def lines(self) -> list[str]:
         """The résumé's text, line by line (履歴書, then 職務経歴書)."""
@@ -206,7 +212,7 @@ def run_suite(score: Callable[[list[list[str]]], list[float]] | None,
         reason = not_resume_reason(text)
         if reason:
             raise RuntimeError(f"a counterfactual résumé was refused as not_resume: {reason}")
-        found[variant] = dict(resume_nouns(text, variant.name, variant.furigana).counts)
+        found[variant] = dict(resume_nouns(text, variant.typed_name, variant.furigana).counts)
     scores = None
     if score is not None:
         documents = [nouns_from_counts(sorted(found[v].items())) for v in found]

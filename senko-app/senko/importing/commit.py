@@ -16,7 +16,7 @@ from sqlalchemy import select, text, update
 from .. import applicants
 from ..exceptions import SenkoError
 from ..extensions import db
-from ..imports import Problem, read_rows
+from ..imports import Problem, open_workbook
 from ..models import ImportMapping, ImportStatus, SpreadsheetImport, record_audit, record_event
 from . import duplicates, jobs, storage
 
@@ -62,10 +62,10 @@ def commit_import(import_id: int, progress: Progress | None = None) -> str:
     done_sheets = set(report.get("sheets_done") or [])
     colour_map = (choice.get("options") or {}).get("colour_map") or None
     try:
-        data = storage.load(job.sha256)
-        results = [(sheet, read_rows(data, job.filename, sheet["name"], sheet["mapping"], colour_map=colour_map,
-                                     limits=jobs.limits()))
-                   for sheet in choice["sheets"] if sheet["name"] not in done_sheets]
+        pending = [sheet for sheet in choice["sheets"] if sheet["name"] not in done_sheets]
+        book = open_workbook(storage.load(job.sha256), job.filename, jobs.limits()) if pending else None
+        results = [(sheet, book.rows(sheet["name"], sheet["mapping"], colour_map)) for sheet in pending]
+        del book  # the grids of every sheet: only the rows read are kept
     except SenkoError as exc:
         db.session.rollback()
         return jobs.fail(job, "unreadable", exc.message)

@@ -5,9 +5,7 @@ whose declared uncompressed size is over the reader's limit at once (413); ``par
 worker) runs ``senko.imports.preview`` with the saved mappings; ``request_commit`` (the request)
 checks a person's sheets and mappings against the preview and queues the commit.
 """
-import io
 import logging
-import zipfile
 
 from flask import current_app
 from sqlalchemy import select
@@ -16,14 +14,13 @@ from .. import queue
 from ..applicants import clean_filename
 from ..exceptions import Conflict, Invalid, NotFound, SenkoError, TooLarge, Unavailable, Unsupported
 from ..extensions import db
-from ..imports import COLOUR_COLUMN, FIELDS, Limits, preview
+from ..imports import COLOUR_COLUMN, FIELDS, Limits, preview, sniff
 from ..ingest.checks import check_size
 from ..models import ImportMapping, ImportStatus, SpreadsheetImport, record_audit, record_event
 from . import storage
 
 log = logging.getLogger(__name__)
 
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 DECISIONS = ("OK", "NG")
 MAX_ATTEMPTS = 3
 # Why an import failed, by the reader's error class (the ``reason`` of a failed import).
@@ -55,20 +52,10 @@ def check_spreadsheet(data: bytes, filename: str) -> None:
     The type is decided by content (zip → xlsx/xlsm, OLE2 → xls, else text → CSV), never by the name.
     """
     check_size(data, filename, current_app.config["SENKO_MAX_IMPORT_FILE_BYTES"])
-    if data[:4] == b"PK\x03\x04":
-        try:
-            archive = zipfile.ZipFile(io.BytesIO(data))
-            declared = sum(info.file_size for info in archive.infolist())
-            names = set(archive.namelist())
-        except (zipfile.BadZipFile, ValueError) as exc:
-            raise Invalid(f"{filename}: 壊れたファイルです（zip として読めません）") from exc
-        if "xl/workbook.xml" not in names:
-            raise Unsupported(f"{filename}: Excel ファイル（xlsx/xlsm/xls）でも CSV でもありません")
-        cap = limits().max_bytes
-        if declared > cap:
-            raise TooLarge(f"{filename}: 展開後のサイズが上限（{cap // (1024 * 1024)} MB）を超えています")
-    elif data[:8] != OLE2_MAGIC and (data.lstrip()[:5] == b"%PDF-" or b"\x00" in data[:65536]):
-        raise Unsupported(f"{filename}: Excel ファイル（xlsx/xlsm/xls）でも CSV でもありません")
+    try:
+        sniff(data, limits())
+    except (Unsupported, TooLarge, Invalid) as exc:
+        raise type(exc)(f"{filename}: {exc.message}") from exc
 
 
 def start_import(data: bytes, filename: str | None, user_id: int | None, enqueue: bool = True) -> SpreadsheetImport:

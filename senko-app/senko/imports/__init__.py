@@ -24,7 +24,8 @@ from senko.imports.reasons import ERRORS, REASONS, WARNINGS, message_for
 
 __all__ = [
     "COLOUR_COLUMN", "ERRORS", "FIELDS", "REASONS", "WARNINGS", "Limits", "PreviewRow", "Problem",
-    "RowResult", "SheetPreview", "SheetResult", "csv_safe", "message_for", "preview", "read_rows",
+    "RowResult", "SheetPreview", "SheetResult", "csv_safe", "message_for", "open_workbook", "preview", "read_rows",
+    "sniff",
 ]
 
 PREVIEW_ROWS = 20
@@ -37,29 +38,9 @@ def preview(data: bytes, filename: str | None = None, saved_mappings: dict[str, 
     ``saved_mappings`` maps a header signature to a mapping saved from an earlier import: a sheet
     whose signature is in it gets that mapping (confidence 1.0) instead of the proposal.
     """
-    from senko.imports.formats import gc_paused, load_book
-    from senko.imports.rows import read_table
-    from senko.imports.table import detect_table
+    from senko.imports.workbook import open_workbook
 
-    limits = limits or Limits()
-    previews = []
-    with gc_paused():
-        grids = load_book(data, filename, limits)
-    for grid in grids:
-        table = detect_table(grid)
-        mapping, confidence = table.mapping, table.confidence
-        saved = (saved_mappings or {}).get(table.signature)
-        if saved is not None:
-            mapping = {column: saved.get(column) for column in table.columns}
-            confidence = {column: 1.0 for column in table.columns}
-        result = read_table(grid, table, mapping, None, limits, max_rows=PREVIEW_ROWS)
-        rows = [PreviewRow(row.row, row.values, row.original) for row in result.rows]
-        previews.append(SheetPreview(
-            name=grid.name, hidden=grid.hidden, selected=not grid.hidden and bool(table.columns),
-            region=table.region, header_rows=table.header_rows, columns=table.columns, mapping=mapping,
-            confidence=confidence, signature=table.signature, rows=rows,
-            errors=result.errors(), warnings=result.all_warnings()))
-    return previews
+    return open_workbook(data, filename, limits).preview(saved_mappings)
 
 
 def read_rows(data: bytes, filename: str | None, sheet: str, mapping: dict[str, str | None], *,
@@ -67,19 +48,31 @@ def read_rows(data: bytes, filename: str | None, sheet: str, mapping: dict[str, 
     """Every data row of ``sheet`` read with ``mapping`` (column label → field or None).
 
     ``colour_map`` ("FFD9D9D9" → "OK"/"NG"/None) turns the row fill colour into a decision; only
-    when given. Raises ``senko.exceptions.NotFound`` when the sheet is not in the file.
+    when given. Raises ``senko.exceptions.NotFound`` when the sheet is not in the file. To read
+    several sheets of one file, ``open_workbook`` once and call its ``rows`` per sheet.
     """
-    from senko.exceptions import NotFound
-    from senko.imports.formats import gc_paused, load_book
-    from senko.imports.rows import read_table
-    from senko.imports.table import detect_table
+    from senko.imports.workbook import open_workbook
 
-    limits = limits or Limits()
-    with gc_paused():
-        for grid in load_book(data, filename, limits):
-            if grid.name == sheet:
-                return read_table(grid, detect_table(grid), mapping, colour_map, limits)
-    raise NotFound(f"シート「{sheet}」がファイルにありません")
+    return open_workbook(data, filename, limits).rows(sheet, mapping, colour_map)
+
+
+def open_workbook(data: bytes, filename: str | None = None, limits: Limits | None = None):
+    """The file parsed once (a ``senko.imports.workbook.Workbook``): ``.preview(saved)``, ``.rows(sheet, mapping, colour_map)``."""
+    from senko.imports.workbook import open_workbook as _open
+
+    return _open(data, filename, limits)
+
+
+def sniff(data: bytes, limits: Limits | None = None) -> str:
+    """A quick check before storing an upload: "xlsx", "xls" or "csv", without reading any sheet.
+
+    An xlsx must be a zip holding ``xl/workbook.xml`` whose declared uncompressed size is within
+    ``limits.max_bytes``; anything with a PDF or binary (NUL) start is not a spreadsheet. Raises
+    ``Unsupported``, ``TooLarge`` or ``Invalid``; the full checks (cell count, encodings) are the reader's.
+    """
+    from senko.imports.formats import sniff as _sniff
+
+    return _sniff(data, limits or Limits())
 
 
 def csv_safe(value) -> str:

@@ -94,6 +94,33 @@ def _load_book(data: bytes, filename: str | None, limits) -> list[Grid]:
     return [_load_csv(data, filename, limits)]
 
 
+def sniff(data: bytes, limits) -> str:
+    """"xlsx", "xls" or "csv" from the first bytes and the zip directory, before anything is parsed.
+
+    Refuses what is surely not a spreadsheet (``Unsupported``), a corrupt zip (``Invalid``) and an
+    xlsx whose declared uncompressed size is over ``limits.max_bytes`` (``TooLarge``, a zip bomb).
+    """
+    if not data:
+        raise Unsupported("空のファイルです")
+    if data[:4] == b"PK\x03\x04":
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(data))
+            declared = sum(info.file_size for info in archive.infolist())
+            names = set(archive.namelist())
+        except (zipfile.BadZipFile, ValueError) as exc:
+            raise Invalid("壊れたファイルです（zip として読めません）") from exc
+        if "xl/workbook.xml" not in names:
+            raise Unsupported("Excel ファイル（xlsx/xlsm/xls）でも CSV でもありません")
+        if declared > limits.max_bytes:
+            raise TooLarge(f"展開後のサイズが上限（{limits.max_bytes // (1024 * 1024)} MB）を超えています")
+        return "xlsx"
+    if data[:8] == OLE2_MAGIC:
+        return "xls"
+    if data.lstrip()[:5] == b"%PDF-" or b"\x00" in data[:65536]:
+        raise Unsupported("Excel ファイル（xlsx/xlsm/xls）でも CSV でもありません")
+    return "csv"
+
+
 def _load_xls(data: bytes, limits) -> list[Grid]:
     import xlrd
 

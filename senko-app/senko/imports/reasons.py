@@ -16,6 +16,7 @@ ERRORS = {
     "cell_error": "セルがエラー値（#N/A など）です",
     "conflicting_values": "2行にまたがる記録で値が食い違っています",
     "duplicate": "既に登録済みの応募者です",
+    "too_long": "値が長すぎて保存できません",
 }
 
 WARNINGS = {

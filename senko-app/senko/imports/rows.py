@@ -155,6 +155,29 @@ def _read_cell(rec: _Row, field: str, raw, label: str, text: str, grid, era_hint
         rec.parts["note"].append(text.replace("\r\n", "\n").strip())
 
 
+def _column_cells(table_cells: dict, rows: list[int], column, two_row: bool) -> list:
+    """The cells of one column in one record that hold something, without repeats of the same text."""
+    if two_row or len(rows) == 1:
+        cell = table_cells.get((rows[column.offset] if two_row else rows[0], column.col))
+        return [] if cell is None or cell.value is None and cell.kind == "value" else [cell]
+    unique = []
+    for r in rows:
+        cell = table_cells.get((r, column.col))
+        if cell is None or cell.value is None and cell.kind == "value":
+            continue
+        if all(cell is not other and cell_text(cell.value) != cell_text(other.value) for other in unique):
+            unique.append(cell)
+    return unique
+
+
+def _is_ditto(value) -> bool:
+    """〃 / 同上 (a cell meaning "the value above")."""
+    text = cell_text(value)
+    if text.isascii() and '"' not in text and "'" not in text:
+        return False  # the only ASCII dittos are " and ''
+    return nfkc(text) in DITTO
+
+
 def read_table(grid, table, mapping: dict, colour_map: dict | None, limits, max_rows: int | None = None) -> SheetResult:
     """Every record of the table read with ``mapping``; ``max_rows`` stops early (the preview)."""
     result = SheetResult(grid.name)
@@ -164,22 +187,21 @@ def read_table(grid, table, mapping: dict, colour_map: dict | None, limits, max_
     colours = {key.upper(): value for key, value in (colour_map or {}).items()}
     era_cols = [c for c in table.cols if label_key(c.label.split("/")[-1]) in ERA_LABELS]
     previous: dict[str, object] = {}
+    table_cells, two_row, colour_column = table.cells, table.two_row, COLOUR_COLUMN in table.columns
     for rows in _records(table, result, grid.name):
         rec = _Row(grid.name, rows[0])
         original, cells = {}, {}
         for column in table.cols:
-            picked = [table.cells.get((rows[column.offset], column.col))] if table.two_row else \
-                [table.cells.get((r, column.col)) for r in rows]
-            picked = [cell for cell in picked if cell is not None and (cell.value is not None or cell.kind != "value")]
-            unique = []
-            for cell in picked:
-                if all(cell is not other and cell_text(cell.value) != cell_text(other.value) for other in unique):
-                    unique.append(cell)
-            original[column.label] = "\n".join(cell_text(cell.value) or cell.kind for cell in unique)
+            unique = _column_cells(table_cells, rows, column, two_row)
+            original[column.label] = "\n".join(cell_text(cell.value) or cell.kind for cell in unique) if unique else ""
             cells[column.label] = unique
-        fill = next((table.cells[(rows[0], c.col)].fill for c in table.cols
-                     if (rows[0], c.col) in table.cells and table.cells[(rows[0], c.col)].fill), None)
-        if COLOUR_COLUMN in table.columns:
+        fill = None
+        for c in table.cols:
+            cell = table_cells.get((rows[0], c.col))
+            if cell is not None and cell.fill:
+                fill = cell.fill
+                break
+        if colour_column:
             original[COLOUR_COLUMN] = fill or ""
         if not any(cells[c.label] for c in table.cols if mapping.get(c.label)):
             continue  # nothing in any mapped column: a pre-numbered empty row, not an applicant
@@ -187,7 +209,7 @@ def read_table(grid, table, mapping: dict, colour_map: dict | None, limits, max_
         for column in table.cols:  # 〃 / 同上: the cell above (in the previous record); nothing above is an error
             resolved[column.label] = []
             for cell in cells[column.label]:
-                if nfkc(cell_text(cell.value)) in DITTO:
+                if _is_ditto(cell.value):
                     if previous.get(column.label) is None:
                         rec.problem("error", column.label, cell_text(cell.value), "ambiguous_cell", mapping.get(column.label))
                         continue

@@ -7,6 +7,7 @@ second header row naming other fields) are recognised here; ``senko.imports.rows
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from senko.imports.model import COLOUR_COLUMN
 from senko.imports.values import cell_text, nfkc
@@ -31,6 +32,7 @@ ERA_LABELS = {"元号", "和暦", "年号"}
 OTHER_LABELS = {"NO", "NO.", "番号", "#", "年齢", "性別", "担当", "担当者", "職種", "応募職種", "希望職種", "住所"}
 
 
+@lru_cache(maxsize=1 << 14)
 def label_key(text: str) -> str:
     """A label as compared: NFKC, upper case, no spaces."""
     return nfkc(text).upper().replace(" ", "")

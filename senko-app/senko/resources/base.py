@@ -1,11 +1,14 @@
-"""Base resources: one applies authentication for all the others, one adds the admin role."""
+"""Base resources: authentication and the roles each resource allows (staff by default)."""
 from functools import wraps
 
 import flask_restful
-from flask import current_app
-from flask_jwt_extended import current_user, jwt_required
+from flask import current_app, request
+from flask_jwt_extended import current_user, verify_jwt_in_request
 
 from ..errors import ApiError
+from ..models.user import ROLES
+
+STAFF = ("admin", "recruiter")
 
 
 class PublicResource(flask_restful.Resource):
@@ -28,21 +31,39 @@ def role_required(*roles: str):
 
 
 class Resource(flask_restful.Resource):
-    """A resource that needs a valid, unrevoked access token."""
+    """A resource that needs a valid, unrevoked access token of a user whose role is in ``roles``.
 
-    method_decorators = [jwt_required()]
+    Least privilege by default: staff (admins and recruiters) only. A subclass widens or narrows
+    ``roles``; an auditor reaches only what names that role (their own account, the fairness figures).
+    """
+
+    roles: tuple[str, ...] = STAFF
+
+    def dispatch_request(self, *args, **kwargs):
+        """Check the token and the role before any method decorator or view runs (403 names the roles)."""
+        if request.method != "OPTIONS":  # a CORS preflight carries no token
+            verify_jwt_in_request()
+            if current_user.role not in self.roles:
+                raise ApiError(403, f"This needs the {' or '.join(self.roles)} role")
+        return super().dispatch_request(*args, **kwargs)
+
+
+class AccountResource(Resource):
+    """A resource about the caller's own account (every role, the auditor included)."""
+
+    roles = ROLES
 
 
 class AdminResource(Resource):
     """A resource only admins may call."""
 
-    method_decorators = [role_required("admin"), *Resource.method_decorators]
+    roles = ("admin",)
 
 
 class AuditorResource(Resource):
     """A resource only auditors and admins may call (protected attributes, adverse-impact figures)."""
 
-    method_decorators = [role_required("auditor", "admin"), *Resource.method_decorators]
+    roles = ("auditor", "admin")
 
 
 def setting(name: str):

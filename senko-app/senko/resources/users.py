@@ -19,7 +19,7 @@ from ..extensions import db, limiter
 from ..metrics import count_login_failure
 from ..models import User, record_audit
 from ..models.mixins import utcnow
-from .base import AdminResource, PublicResource, Resource, role_required
+from .base import AccountResource, AdminResource, PublicResource, Resource, role_required
 from .schemas import Login, PasswordChange, UserCreate, UserUpdate, parse
 
 
@@ -108,7 +108,7 @@ class UserLogoutRefresh(PublicResource):
         return {"message": "Refresh token revoked"}
 
 
-class UserLogoutAll(Resource):
+class UserLogoutAll(AccountResource):
     """``POST /user/logout/all``: end every session of the caller, on every device."""
 
     def post(self):
@@ -124,14 +124,14 @@ class UserList(Resource):
         return {"users": [user.to_dict() for user in users]}
 
 
-class UserMe(Resource):
+class UserMe(AccountResource):
     """``GET /user/me``: the user this token belongs to."""
 
     def get(self):
         return {"user": current_user.record.to_dict()}
 
 
-class UserPassword(Resource):
+class UserPassword(AccountResource):
     """``POST /user/me/password``: change one's own password; every other session ends, this one gets new tokens."""
 
     def post(self):

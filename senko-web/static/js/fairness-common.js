@@ -52,5 +52,10 @@ export function table(caption, headers, rows, className = "") {
     if (i === 0) node.scope = "row";
     return node;
   }))));
-  return el("div", { className: "table-wrap" }, el("table", { className: `fx-table ${className}` }, el("caption", { textContent: caption }), head, body));
+  // The box scrolls sideways on a phone: focusable (keyboard scrolling) and named after the table.
+  const wrap = el("div", { className: "table-wrap fx-table-wrap", tabIndex: 0 },
+    el("table", { className: `fx-table ${className}` }, el("caption", { textContent: caption }), head, body));
+  wrap.setAttribute("role", "region");
+  wrap.setAttribute("aria-label", caption);
+  return wrap;
 }

@@ -93,8 +93,8 @@ export function mount(container, ctx = {}) {
   const to = el("input", { id: "fx-to", type: "date" });
   const form = el("form", { className: "fx-controls", role: "search" },
     el("label", { htmlFor: "fx-attribute", textContent: "属性" }), select,
-    el("label", { htmlFor: "fx-from", textContent: "応募の登録日 (から)" }), from,
-    el("label", { htmlFor: "fx-to", textContent: "(まで)" }), to,
+    el("label", { htmlFor: "fx-from", textContent: "登録日 (から)" }), from,
+    el("label", { htmlFor: "fx-to", textContent: "登録日 (まで)" }), to,
     el("button", { type: "submit", className: "secondary", textContent: "表示" }));
   form.setAttribute("aria-label", "レポートの条件");
   const summary = el("p", { id: "fx-summary", className: "hint" });

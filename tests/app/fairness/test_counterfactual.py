@@ -43,7 +43,7 @@ def test_pairs_store_identical_nouns_and_score_equal(app, client, admin, biased_
     assert len(suite) >= 40 and sum(p.group == "life_event" for p in suite) >= 8
     ids = {}
     for variant in counterfactual.variants(suite):
-        response = upload(client, h, variant.pdf(), name=variant.name, furigana=variant.furigana)
+        response = upload(client, h, variant.pdf(), name=variant.typed_name, furigana=variant.furigana)
         assert response.status_code == 202, response.get_json()
         ids[variant] = response.get_json()["id"]
     applicants = {variant: wait_done(client, h, applicant_id, timeout=600) for variant, applicant_id in ids.items()}
