@@ -25,9 +25,10 @@ PARSE_IMPORT = "senko.tasks.imports.parse_import"
 COMMIT_IMPORT = "senko.tasks.imports.commit_import"
 RUN_BULK_CHUNK = "senko.tasks.bulk.run_chunk"
 RECOVER_BULK = "senko.tasks.bulk.recover"
+FLUSH_READ_AUDITS = "senko.tasks.maintenance.flush_read_audits"
 TASK_NAMES = (PROCESS_RESUME, SCORE_APPLICANT, RESCORE_UNSCORED, TRAIN_MODEL, RESCORE_ALL, NIGHTLY_RETRAIN,
               RECOVER_STUCK, RUN_SOURCE, DISPATCH_SOURCES, APPLY_RETENTION, SEND_ALERT, RUN_BULK_CHUNK, RECOVER_BULK,
-              PARSE_IMPORT, COMMIT_IMPORT, SHADOW_SCORE)
+              PARSE_IMPORT, COMMIT_IMPORT, SHADOW_SCORE, FLUSH_READ_AUDITS)
 
 
 def send(name: str, *args, **options) -> str:

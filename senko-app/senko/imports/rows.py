@@ -5,11 +5,14 @@ report only. Blank spacer rows are passed over; a repeated header row and a subt
 are skipped with a warning; 〃 / 同上 take the value above; a record written over two rows (or with
 its name merged over several rows) is one applicant, numbered by its top row.
 """
+import re
+
 from senko.imports.model import COLOUR_COLUMN, FIELDS, Problem, RowResult, SheetResult
 from senko.imports.table import ERA_LABELS, label_key
 from senko.imports.values import (
     DITTO,
     EXCEL_ERRORS,
+    LABEL,
     SUBTOTAL,
     cell_text,
     is_placeholder,
@@ -19,11 +22,13 @@ from senko.imports.values import (
     parse_email,
     parse_name,
     parse_phone,
+    phone_digits,
     split_contact,
     split_remark,
     to_katakana,
 )
 
+ONE_TOKEN = re.compile(r"[^\s/,;()]+")  # an ASCII e-mail or phone cell: one token, nothing to split
 FIELD_NAMES = {"name": "氏名", "applied_at": "応募日", "contact": "メールまたは電話"}
 
 
@@ -89,9 +94,24 @@ class _Row:
             self.problem("error", column, original, "conflicting_values", field)
 
 
+def _one_token(text: str) -> tuple[list, list, list]:
+    """``split_contact`` of an ASCII cell without spaces, separators or brackets (no remark to split off)."""
+    token = LABEL.sub("", text).strip()
+    if not token:
+        return [], [], []
+    if "@" in token:
+        return [token], [], []
+    digits = phone_digits(token)
+    return ([], [token], []) if digits and 9 <= len(digits) <= 11 else ([], [], [token])
+
+
 def _contact(rec: _Row, field: str, raw, label: str, text: str):
     if field == "phone" and isinstance(raw, (int, float)) and not isinstance(raw, bool):
         tokens = ([], [raw], [])
+    elif text.isascii() and ONE_TOKEN.fullmatch(text):
+        main, tokens = text, _one_token(text)  # what split_remark and split_contact make of it, cheaply
+        if sum(map(len, tokens)) == 1 and tokens[2]:
+            tokens = ([main], [], []) if field == "email" else ([], [main], [])
     else:
         main, remark = split_remark(text)
         if remark:

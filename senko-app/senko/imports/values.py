@@ -191,6 +191,9 @@ def _phone_digits(token: str) -> str | None:
     return digits
 
 
+phone_digits = _phone_digits  # the digits of a phone-shaped token, or None (for the reader's fast path)
+
+
 def parse_phone(value):
     """Domestic digits: ``+81`` → ``0``; 0 + 9–10 digits, 050/070/080/090 with 11; a lost leading 0 restored."""
     warnings = []

@@ -1,7 +1,7 @@
-"""Maintenance tasks: Celery's side of the pipeline's safety net and of retention."""
+"""Maintenance tasks: Celery's side of the pipeline's safety net, of retention and of the read audits."""
 from celery import shared_task
 
-from .. import queue, retention
+from .. import auditlog, queue, retention
 from ..ingest.recovery import requeue_stuck
 
 
@@ -15,3 +15,9 @@ def recover_stuck(queued_after: int = 600) -> dict:
 def apply_retention() -> dict:
     """Delete applicants past the retention period (``SENKO_RETENTION_MONTHS``); returns the counts."""
     return retention.run()
+
+
+@shared_task(name=queue.FLUSH_READ_AUDITS)
+def flush_read_audits() -> int:
+    """Write the queued audit entries of reads into ``audit_log`` even when no request comes to flush them."""
+    return auditlog.flush()

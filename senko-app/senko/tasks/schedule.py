@@ -19,6 +19,11 @@ def beat_schedule(config) -> dict:
             "schedule": timedelta(seconds=60),
             "options": {"expires": 55},
         },
+        "flush-read-audits": {
+            "task": queue.FLUSH_READ_AUDITS,
+            "schedule": timedelta(seconds=60),
+            "options": {"expires": 55},
+        },
         "rescore-unscored": {
             "task": queue.RESCORE_UNSCORED,
             "schedule": timedelta(seconds=config["SENKO_RESCORE_INTERVAL"]),

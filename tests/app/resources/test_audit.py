@@ -99,3 +99,26 @@ def test_users_who_decided_are_never_deleted(app, client, admin, recruiter, runn
     assert applicant["decided_by"] == "recruiter@example.com"
     runner.invoke(args=["users", "create", "--email", "unused@example.com", "--role", "recruiter"])
     assert runner.invoke(args=["users", "delete", "--email", "unused@example.com"]).exit_code == 0
+
+
+def test_beat_flushes_queued_read_audits_without_a_request(app, client, recruiter, make_applicant):
+    """Reads wait in Redis until a flush; the beat task writes them even when no further request comes."""
+    from sqlalchemy import func, select
+
+    from senko import auditlog
+    from senko.extensions import db, redis_store
+    from senko.models import AuditEntry
+    from senko.tasks.maintenance import flush_read_audits
+
+    applicant_id = make_applicant()
+    assert client.get(f"/applicant/{applicant_id}", headers=recruiter["headers"]).status_code == 200  # takes the turn
+    assert client.get(f"/applicant/{applicant_id}", headers=recruiter["headers"]).status_code == 200  # waits
+    with app.app_context():
+        def views() -> int:
+            return db.session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "applicant.view"))
+
+        assert redis_store.client.llen(auditlog.PENDING_KEY) == 1 and views() == 1
+        assert app.extensions["celery"].conf.beat_schedule["flush-read-audits"]["task"] == flush_read_audits.name
+        assert flush_read_audits() == 1
+        db.session.rollback()
+        assert views() == 2 and redis_store.client.llen(auditlog.PENDING_KEY) == 0
