@@ -16,10 +16,10 @@ from sqlalchemy import select, update
 
 from ..exceptions import SenkoError
 from ..extensions import db
+from ..ingest.attributes import store_attributes
 from ..ingest.pipeline import store_nouns
 from ..models import Applicant, BulkChunk, BulkJob, BulkJobItem, MlModel, record_event
 from ..models.mixins import utcnow
-from ..scoring.service import threshold
 from . import work
 from .jobs import RESCORE, eligible
 
@@ -129,15 +129,14 @@ def apply(chunk_id: int, job_id: int, seq: int, token: str, size: int, applicant
     if not _fence(chunk_id, token, "done", size - failed, failed):
         log.info("chunk %s: lease lost, results dropped (another run applied it)", chunk_id)
         return {"chunk": chunk_id, "status": "lease lost"}
-    limit = threshold()
     for applicant in applicants:
         if applicant.id in outcome.nouns:
             counts, masked = outcome.nouns[applicant.id]
             store_nouns(applicant.id, counts)
+            store_attributes(applicant.id, outcome.attributes[applicant.id])
             applicant.masked_tokens = masked
-        if applicant.id in outcome.scores:
-            probability, explanation = outcome.scores[applicant.id]
-            applicant.record_score(probability, outcome.model_version, explanation, limit, notify=False)
+    db.session.flush()
+    Applicant.record_scores(applicants, outcome.scores, outcome.model_version)  # one UPDATE for the chunk
     db.session.execute(update(BulkJobItem).where(BulkJobItem.job_id == job_id, BulkJobItem.chunk_seq == seq)
                        .values(applied=BulkJobItem.applied + 1))
     finished = count_progress(job_id, size - failed, failed)

@@ -12,9 +12,10 @@ from senko_predict.contract import documents_from_counts, nouns_from_counts
 
 from ..exceptions import Unavailable
 from ..extensions import db
+from ..ingest.attributes import read_attributes
+from ..ingest.doctype import not_resume_reason
 from ..ingest.extract import ExtractionFailed
-from ..ingest.nouns import extract_nouns, name_parts
-from ..ingest.pipeline import pdf_limits, stopwords
+from ..ingest.pipeline import pdf_limits, resume_nouns
 from ..ingest.sandbox import extract_bounded
 from ..ingest.storage import resume_path
 from ..models import Applicant, ApplicantNoun
@@ -32,6 +33,7 @@ class Outcome:
     model_version: str | None = None
     scores: dict[int, tuple[float, list]] = field(default_factory=dict)
     nouns: dict[int, tuple[dict, int]] = field(default_factory=dict)
+    attributes: dict[int, object] = field(default_factory=dict)
     failed: dict[int, str] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -89,10 +91,17 @@ def rescore(applicants: list[Applicant], version: str | None) -> Outcome:
 
 
 def reread(applicant: Applicant):
-    """Extract and tokenize the stored résumé again, as the pipeline does (child process, limits, masking, stop words)."""
+    """Extract and tokenize the stored résumé again, as the pipeline does (child process, limits, masking, stop words).
+
+    Returns the nouns and the stated attributes (audit only); raises ``ExtractionFailed`` (reason
+    ``not_resume`` included) when the pipeline would fail the file today.
+    """
     data = resume_path(applicant.resume_sha256).read_bytes()
     extraction = extract_bounded(data, pdf_limits())
-    return extract_nouns(extraction.text, stopwords(), name_parts(applicant.name, applicant.furigana))
+    reason = not_resume_reason(extraction.text)
+    if reason:
+        raise ExtractionFailed("not_resume", reason)
+    return resume_nouns(extraction.text, applicant.name, applicant.furigana), read_attributes(extraction.text)
 
 
 def retokenize(applicants: list[Applicant], version: str | None) -> Outcome:
@@ -102,7 +111,7 @@ def retokenize(applicants: list[Applicant], version: str | None) -> Outcome:
     for applicant in applicants:
         started = time.perf_counter()
         try:
-            result = reread(applicant)
+            result, outcome.attributes[applicant.id] = reread(applicant)
         except ExtractionFailed as exc:
             outcome.failed[applicant.id] = exc.reason
             continue

@@ -7,7 +7,7 @@ not, and records the event the UI shows. The caller commits.
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Date, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Date, Float, ForeignKey, Index, Integer, String, Text, bindparam, case, update
 from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
@@ -210,6 +210,24 @@ class Applicant(TimestampMixin, db.Model):
             record_event("scored", f"{self.name}さんの書類選考スコア: {round(self.score * 100)}%", self.id,
                          name=self.name, score=self.score, model_version=model_version,
                          triage=self.triage(threshold))
+
+    @classmethod
+    def record_scores(cls, applicants: list["Applicant"], scores: dict, model_version: str) -> int:
+        """Store many scores (``{id: (probability, explanation)}``) in ONE UPDATE, no events (bulk rescoring).
+
+        Each move is checked like ``record_score``'s; the caller commits. Returns how many were stored.
+        """
+        ids = [a.id for a in applicants if a.id in scores]
+        for applicant in applicants:
+            if applicant.id in scores and not applicant.can_become(S.SCORED):
+                raise IllegalTransition(f"Applicant {applicant.id} cannot go from {applicant.status} to scored")
+        if ids:
+            explanations = {i: bindparam(None, scores[i][1], type_=JSON) for i in ids}
+            db.session.execute(update(cls).where(cls.id.in_(ids)).values(
+                status=S.SCORED.value, model_version=model_version, scored_at=utcnow(), failure_detail=None,
+                score=case({i: float(scores[i][0]) for i in ids}, value=cls.id),
+                explanation=case(explanations, value=cls.id)), execution_options={"synchronize_session": False})
+        return len(ids)
 
     def mark_unscored(self, why: str) -> None:
         """No score for now (no active model, or senko-predict down): not a failure; a later rescore catches up."""

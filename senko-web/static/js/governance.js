@@ -1,10 +1,10 @@
 // Model governance (issue 12 §6), per model version: the model card (data, metrics with intervals, comparison
 // with the active model, group metrics, strongest ± nouns) with its 「確認しました」 acknowledgement, the shadow
 // comparison (candidate vs active vs human decisions), and activation, which the API refuses until the card
-// is acknowledged (shown in Japanese from the error's code). Admins act; auditors may read (the API allows it).
+// is acknowledged (shown in Japanese from the error's code). Admins only (listing the versions is an admin route).
 //
 //   import { mount } from "./governance.js";
-//   const page = mount(container, ctx);   // ctx.role "admin" (buttons) | "auditor" (read only)
+//   const page = mount(container, ctx);   // ctx.role "admin"; any other role sees a refusal and no request
 //   page.show("v3"); page.refresh(); page.destroy();
 // Data: GET /models, GET /models/<v>/card, POST /models/<v>/card/ack, GET|POST /models/<v>/shadow,
 //       POST /models/<v>/activate.
@@ -101,11 +101,11 @@ export function mount(container, ctx = {}) {
   root.setAttribute("aria-labelledby", "gv-title");
   container.replaceChildren(root);
   const title = el("h2", { id: "gv-title", textContent: "モデルの管理 (モデルカードとシャドー採点)" });
-  if (!["admin", "auditor"].includes(ctx.role)) {
+  if (ctx.role !== "admin") {
     root.append(title, el("p", { className: "error", textContent: "このページは管理者だけが使えます。" }));
     return { refresh() {}, show() {}, destroy() { container.replaceChildren(); } };
   }
-  const admin = ctx.role === "admin";
+  const admin = true;  // kept as a flag: the read-only rendering (no buttons) is there if auditors get GET /models
   const select = el("select", { id: "gv-version" });
   const status = el("p", { id: "gv-status" });
   const body = el("div", { id: "gv-body" });

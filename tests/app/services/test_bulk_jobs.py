@@ -127,7 +127,7 @@ def test_retokenize_rereads_resumes(app, client, admin, recruiter, upload, wait_
     from senko.demo import resumes
     from senko.extensions import db
     from senko.ingest.storage import resume_path
-    from senko.models import Applicant, ApplicantNoun
+    from senko.models import Applicant, ApplicantAttributes, ApplicantNoun
 
     ids = []
     for index in range(3):
@@ -137,7 +137,12 @@ def test_retokenize_rereads_resumes(app, client, admin, recruiter, upload, wait_
         ids.append(body["id"])
     for applicant_id in ids:
         assert wait_done(client, recruiter["headers"], applicant_id)["status"] == "unscored"
+    def stored(applicant_id: int) -> dict:
+        rows = db.session.execute(select(ApplicantNoun.noun, ApplicantNoun.count).where(ApplicantNoun.applicant_id == applicant_id))
+        return dict(rows.all())
+
     with app.app_context():
+        by_pipeline = {applicant_id: stored(applicant_id) for applicant_id in ids[:2]}
         db.session.execute(update(ApplicantNoun).where(ApplicantNoun.applicant_id.in_(ids)).values(count=99))
         lost = db.session.get(Applicant, ids[2])
         resume_path(lost.resume_sha256).unlink()
@@ -151,6 +156,10 @@ def test_retokenize_rereads_resumes(app, client, admin, recruiter, upload, wait_
     with app.app_context():
         counts = db.session.scalars(select(ApplicantNoun.count).where(ApplicantNoun.applicant_id.in_(ids[:2]))).all()
         assert counts and 99 not in counts
+        # the same masking as the pipeline's (the résumé's own name fields, schools, word lists), attributes kept
+        assert {applicant_id: stored(applicant_id) for applicant_id in ids[:2]} == by_pipeline
+        assert db.session.scalar(select(func.count()).select_from(ApplicantAttributes)
+                                 .where(ApplicantAttributes.applicant_id.in_(ids[:2]))) == 2
         assert db.session.scalar(select(func.max(ApplicantNoun.count)).where(ApplicantNoun.applicant_id == ids[2])) == 99
 
 
