@@ -182,7 +182,7 @@ class Row:
 
 
 def compare(suite: list[Pair], nouns: Callable[[Variant], dict], scores: dict | None = None) -> list[Row]:
-    """The table: per pair, the nouns of both sides (``nouns(variant)``) and |score delta| (``scores[variant]``)."""
+    """The table: per pair, the nouns of both sides (``nouns(variant)``) and the absolute score delta (``scores[variant]``)."""
     rows = []
     for pair in suite:
         base, changed = nouns(pair.base), nouns(pair.changed)
@@ -221,7 +221,7 @@ def run_suite(score: Callable[[list[list[str]]], list[float]] | None,
 
 
 def table(rows: list[Row]) -> list[str]:
-    """The table as text lines: attribute → max |score delta| (pairs sharing an attribute take the max)."""
+    """The table as text lines: attribute → the largest absolute score delta (pairs sharing an attribute take the max)."""
     widest: dict[str, Row] = {}
     for row in rows:
         kept = widest.get(row.attribute)

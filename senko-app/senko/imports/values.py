@@ -19,7 +19,13 @@ WEEKDAY = re.compile(r"\s*[（(][月火水木金土日](曜日?)?[）)]")
 KANA = re.compile(r"^[\u3041-\u3096\u30a1-\u30fa\u30fc\u30fb\uff66-\uff9f\s・ー゛゜ﾞﾟ]+$")
 EMAIL = re.compile(r"^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
                    r"@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$")
-LABEL = re.compile(r"^(tel|phone|電話番号|電話|携帯電話|携帯|mobile|mail|e-mail|email|メールアドレス|メール|pc|連絡先)\s*[:：]?\s*", re.I)
+# A contact label in front of the value. A Japanese label may run straight into it (携帯090…); an ASCII one
+# needs a colon, a space or nothing after it (so tel.tanaka@x.jp and pc1@x.jp keep their local parts), except TEL/phone/mobile
+# directly before digits (TEL090…, TEL.090…).
+_JA_LABEL = r"電話番号|携帯電話|電話|携帯|メールアドレス|メール|連絡先"
+_ASCII_LABEL = r"tel|phone|mobile|e-mail|email|mail|pc"
+LABEL = re.compile(rf"^(?:(?:{_JA_LABEL})\s*[:：]?|(?:{_ASCII_LABEL})\s*[:：]|(?:{_ASCII_LABEL})(?:\s+|$)"
+                   rf"|(?:tel|phone|mobile)\.?(?=[\d+(]))\s*", re.I)
 OK_WORDS = {"〇", "○", "◯", "合", "合格", "通過", "OK", "書類通過", "書類合格"}
 NG_WORDS = {"×", "✕", "✖", "否", "不合格", "NG", "見送り", "お見送り", "書類不合格", "不可"}
 NONE_WORDS = {"保留", "△", "▲", "未定", "選考中"}

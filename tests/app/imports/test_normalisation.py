@@ -93,7 +93,8 @@ def test_applied_at_outside_the_plausible_range_is_an_error():
     ("090-1234-5678", "09012345678", []), ("０９０－１２３４－５６７８", "09012345678", []), ("090 1234 5678", "09012345678", []),
     ("(03) 1234-5678", "0312345678", []), ("+81 90-1234-5678", "09012345678", []), ("+81-3-1234-5678", "0312345678", []),
     ("+81 (0)90 1234 5678", "09012345678", []), ("TEL：03-1234-5678", "0312345678", []), ("0120-123-456", "0120123456", []),
-    ("050-1234-5678", "05012345678", []), ("090ー1234ー5678", "09012345678", []),
+    ("050-1234-5678", "05012345678", []), ("090ー1234ー5678", "09012345678", []), ("TEL090-1234-5678", "09012345678", []),
+    ("TEL.03-1234-5678", "0312345678", []), ("携帯090-1234-5678", "09012345678", []), ("phone (03) 1234-5678", "0312345678", []),
     (9012345678, "09012345678", ["phone_leading_zero_restored"]), (312345678, "0312345678", ["phone_leading_zero_restored"]),
     (9012345678.0, "09012345678", ["phone_leading_zero_restored"]), ("9012345678", "09012345678", ["phone_leading_zero_restored"]),
 ])
@@ -114,6 +115,10 @@ def test_email_lower_cased_and_validated():
     assert parse_email("Taro.Yamada@Example.CO.JP") == ("taro.yamada@example.co.jp", [], [])
     assert parse_email("ＴＡＲＯ＠ＥＸＡＭＰＬＥ．ＪＰ") == ("taro@example.jp", [], [])
     assert parse_email("Mail：a@b.jp") == ("a@b.jp", [], [])
+    # a local part that begins like a label keeps it: only a label with a colon or a space is one
+    for kept in ("tel.tanaka@x.jp", "pc1@x.jp", "mailbox@x.jp", "phone-desk@x.jp", "telco@x.jp"):
+        assert parse_email(kept) == (kept, [], []), kept
+    assert parse_email("E-mail a@b.jp") == parse_email("メールa@b.jp") == ("a@b.jp", [], [])
     for bad in ("taro@@example.jp", "taro.example.jp", "taro@example", "taro@ex ample.jp", "a..b@example.jp", "TEL：0312345678"):
         assert parse_email(bad) == (None, ["invalid_email"], []), bad
 
