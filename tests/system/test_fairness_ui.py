@@ -106,7 +106,10 @@ def test_auditor_sees_the_flagged_group_and_a_recruiter_cannot_reach_the_report(
     wait = WebDriverWait(browser, 60)
     watch(browser)
     login(browser, wait, ui_of(stack), "auditor@example.com", "auditor-password-123")
-    open_view(browser, "fairness.js", "nav-fairness")
+    # An auditor lands on the report, the only page of the role: no applicant list, no uploads, no refused requests.
+    wait.until(EC.visibility_of_element_located((By.ID, "fairness-view")))
+    assert not browser.find_element(By.ID, "applicants-view").is_displayed()
+    assert browser.find_elements(By.CSS_SELECTOR, "#applicants-view table tbody tr") == []
 
     warning = wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "#fx-warnings .fx-warning")))
     assert warning.get_attribute("role") == "alert"
@@ -147,6 +150,7 @@ def test_auditor_sees_the_flagged_group_and_a_recruiter_cannot_reach_the_report(
     assert layout[0] <= layout[1], layout
     assert serious_axe_violations(browser, "#fairness-report") == []
     assert problems(browser) == []
+    assert not [t.text for t in browser.find_elements(By.CSS_SELECTOR, ".toast, .sk-toast") if t.is_displayed()]
 
     # A recruiter: the page refuses without asking the API, and the API refuses the report itself.
     set_width(browser, 1280)

@@ -31,12 +31,30 @@ import { wireSourceForm } from "./source-form.js";
 import { openUsers, wireAccount } from "./account.js";
 import { attachModelCharts, loadModels, wireModels } from "./models.js";
 import { wireUploadForms } from "./upload-forms.js";
+import { mount as mountFairness } from "./fairness.js";
+import { mount as mountGovernance } from "./governance.js";
 
+// Each view names the roles that may see it (the API refuses the others anyway): an auditor gets only 公正性レポート.
+const STAFF = ["admin", "recruiter"];
 const VIEWS = [
-  { hash: "", view: "applicants-view", nav: "nav-applicants", open: () => loadList().catch(() => {}) },
-  { hash: "#sources", view: "sources-view", nav: "nav-sources", admin: true, open: () => openSources() },
-  { hash: "#users", view: "users-view", nav: "nav-users", admin: true, open: () => openUsers() },
+  { hash: "", view: "applicants-view", nav: "nav-applicants", roles: STAFF, open: () => loadList().catch(() => {}) },
+  { hash: "#sources", view: "sources-view", nav: "nav-sources", roles: ["admin"], open: () => openSources() },
+  { hash: "#users", view: "users-view", nav: "nav-users", roles: ["admin"], open: () => openUsers() },
+  { hash: "#fairness", view: "fairness-view", nav: "nav-fairness", roles: ["auditor", "admin"], open: () => openPage("fairness", mountFairness) },
+  { hash: "#governance", view: "governance-view", nav: "nav-governance", roles: ["admin"], open: () => openPage("governance", mountGovernance) },
 ];
+const pages = {};
+const allowed = (v) => v.roles.includes(user()?.role);
+const isStaff = () => STAFF.includes(user()?.role);
+
+function openPage(name, mount) {
+  pages[name]?.destroy?.();
+  pages[name] = mount($(`${name}-view`), ctx) || {};
+}
+
+function closePages() {
+  for (const name of Object.keys(pages)) { try { pages[name]?.destroy?.(); } catch (error) { console.error(error); } delete pages[name]; }
+}
 const listeners = { events: new Set(), list: new Set() };
 const poll = { cursor: null, timer: null, own: true };
 let plugins = null;
@@ -60,8 +78,9 @@ const ctx = {
 };
 
 function showView(reload = false) {
-  const current = VIEWS.find((v) => v.hash === location.hash && (!v.admin || isAdmin())) || VIEWS[0];
+  const current = VIEWS.find((v) => v.hash === location.hash && allowed(v)) || VIEWS.find(allowed) || VIEWS[0];
   for (const v of VIEWS) {
+    $(v.nav).hidden = !allowed(v);
     $(v.view).hidden = v !== current;
     $(v.nav).classList.toggle("current", v === current);
     if (v === current) $(v.nav).setAttribute("aria-current", "page"); else $(v.nav).removeAttribute("aria-current");
@@ -134,6 +153,7 @@ function tick() {
 function showSignedOut() {
   clearInterval(poll.timer);
   destroyPlugins();
+  closePages();
   $("login-view").hidden = false; $("app-view").hidden = true; $("whoami").hidden = true;
   $("login-email").focus();
 }
@@ -145,8 +165,9 @@ async function show() {
   $("user-email").textContent = `${me.name} (${me.email})`;
   $("password-user").value = me.email;
   $("models-card").hidden = !isAdmin();
-  $("nav").hidden = !isAdmin();
+  $("nav").hidden = VIEWS.filter(allowed).length < 2;
   showView();
+  if (!isStaff()) return;  // an auditor: no applicants, events or uploads to load
   await loadSourceNames();
   await mountPlugins();
   await startReview().catch((error) => toast(errorText(error), { kind: "failed" }));
