@@ -126,17 +126,23 @@ def apply(chunk_id: int, job_id: int, seq: int, token: str, size: int, applicant
     """Store the chunk's results and count its items applied, in one transaction behind the lease fence."""
     failed = len(outcome.failed)
     started = time.perf_counter()
+    read = {applicant.id: applicant.processed_sha256 for applicant in applicants}  # as computed (no commit since)
     if not _fence(chunk_id, token, "done", size - failed, failed):
         log.info("chunk %s: lease lost, results dropped (another run applied it)", chunk_id)
         return {"chunk": chunk_id, "status": "lease lost"}
+    fresh, undecided = unchanged(outcome.kind, read)
     for applicant in applicants:
-        if applicant.id in outcome.nouns:
+        if applicant.id in outcome.nouns and applicant.id in fresh:
             counts, masked = outcome.nouns[applicant.id]
             store_nouns(applicant.id, counts)
             store_attributes(applicant.id, outcome.attributes[applicant.id])
             applicant.masked_tokens = masked
     db.session.flush()
-    Applicant.record_scores(applicants, outcome.scores, outcome.model_version)  # one UPDATE for the chunk
+    scores = {i: score for i, score in outcome.scores.items() if i in undecided}
+    Applicant.record_scores(applicants, scores, outcome.model_version)  # one UPDATE for the chunk
+    if len(fresh) < len(read):
+        log.info("chunk %s: %d applicants changed while it ran (new résumé or decision), left as they are",
+                 chunk_id, len(read) - len(fresh))
     db.session.execute(update(BulkJobItem).where(BulkJobItem.job_id == job_id, BulkJobItem.chunk_seq == seq)
                        .values(applied=BulkJobItem.applied + 1))
     finished = count_progress(job_id, size - failed, failed)
@@ -145,6 +151,15 @@ def apply(chunk_id: int, job_id: int, seq: int, token: str, size: int, applicant
     log.info("bulk job %s chunk %s: %d applicants, %d failed, timings %s", job_id, seq, size, failed,
              {step: round(seconds, 4) for step, seconds in outcome.timings.items()})
     return {"chunk": chunk_id, "status": "done", "job_finished": finished, "timings": outcome.timings}
+
+
+def unchanged(kind: str, read: dict[int, str | None]) -> tuple[set[int], set[int]]:
+    """Of the applicants read (id → processed digest), those still eligible with the same résumé, and the undecided
+    among them: locking reads, so a new résumé, a decision or a deletion since the read is seen and left alone."""
+    rows = db.session.execute(select(Applicant.id, Applicant.processed_sha256, Applicant.decision)
+                              .where(Applicant.id.in_(list(read)), *eligible(kind)).with_for_update()).all()
+    fresh = {row.id for row in rows if row.processed_sha256 == read[row.id]}
+    return fresh, {row.id for row in rows if row.id in fresh and row.decision is None}
 
 
 def count_progress(job_id: int, done: int, failed: int) -> bool:

@@ -20,6 +20,7 @@ from ..ingest.sandbox import extract_bounded
 from ..ingest.storage import resume_path
 from ..models import Applicant, ApplicantNoun
 from ..scoring.client import NoModel, predict
+from .jobs import RESCORE, RETOKENIZE
 
 
 class NotServingYet(Unavailable):
@@ -30,6 +31,7 @@ class NotServingYet(Unavailable):
 class Outcome:
     """A chunk's results: scores per applicant, re-read nouns per applicant, failures, and where the time went."""
 
+    kind: str = RESCORE
     model_version: str | None = None
     scores: dict[int, tuple[float, list]] = field(default_factory=dict)
     nouns: dict[int, tuple[dict, int]] = field(default_factory=dict)
@@ -106,7 +108,7 @@ def reread(applicant: Applicant):
 
 def retokenize(applicants: list[Applicant], version: str | None) -> Outcome:
     """New nouns for every applicant whose résumé can still be read, then scores for the undecided among them."""
-    outcome = Outcome()
+    outcome = Outcome(kind=RETOKENIZE)
     documents = {}
     for applicant in applicants:
         started = time.perf_counter()

@@ -84,6 +84,37 @@ def test_lease_fence_applies_a_chunk_once(app, predict_service, make_model, smal
         assert versions == [version] * 6
 
 
+def test_a_chunk_leaves_alone_what_changed_while_it_ran(app, predict_service, make_model, small_chunks, monkeypatch,
+                                                      wait_for):
+    """An applicant decided, or given a new résumé, between the chunk's read and its write keeps what it has now."""
+    from senko import queue
+    from senko.bulk import chunks, jobs, work
+    from senko.extensions import db
+    from senko.models import Applicant, BulkChunk, BulkJobItem
+
+    version = make_model(activate=True)
+    wait_for(lambda: serving(app, version), f"senko-predict serving {version}", 180)
+    monkeypatch.setattr(queue, "run_bulk_chunk", lambda chunk_id, countdown=None: None)
+    with app.app_context():
+        job = jobs.start(jobs.RESCORE, version)
+        chunk_id = db.session.scalar(select(BulkChunk.id).where(BulkChunk.job_id == job.id, BulkChunk.seq == 0))
+        _chunk, _job, token = chunks.claim(chunk_id, "a@test")
+        ids = db.session.scalars(select(BulkJobItem.applicant_id).where(BulkJobItem.job_id == job.id,
+                                                                         BulkJobItem.chunk_seq == 0)).all()
+        applicants = db.session.scalars(select(Applicant).where(Applicant.id.in_(ids))).all()
+        outcome = work.rescore(applicants, version)
+        decided, replaced, *others = ids
+        with db.engine.begin() as other:  # meanwhile, in another request: a decision and a new résumé
+            other.execute(update(Applicant).where(Applicant.id == decided).values(decision="NG", score=0.5))
+            other.execute(update(Applicant).where(Applicant.id == replaced)
+                          .values(status="queued", processed_sha256=None, score=None))
+        assert chunks.apply(chunk_id, job.id, 0, token, 6, applicants, outcome)["status"] == "done"
+        db.session.expire_all()
+        assert db.session.get(Applicant, decided).score == pytest.approx(0.5)
+        assert (db.session.get(Applicant, replaced).score, db.session.get(Applicant, replaced).processed_sha256) == (None, None)
+        assert {db.session.get(Applicant, i).model_version for i in others} == {version}
+
+
 @pytest.mark.usefixtures("worker")
 def test_activation_and_api_rescore_run_chunked_jobs(app, client, admin, recruiter, predict_service, make_model,
                                                     small_chunks, wait_for):
