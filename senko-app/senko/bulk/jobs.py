@@ -1,9 +1,9 @@
 """Planning bulk jobs, reading their progress, and re-sending chunks a dead worker left behind."""
 from flask import current_app
-from sqlalchemy import func, insert, literal, select
+from sqlalchemy import func, insert, literal, select, update
 
 from .. import queue
-from ..exceptions import Conflict, NotFound
+from ..exceptions import Conflict, NotFound, Unavailable
 from ..extensions import db
 from ..models import Applicant, ApplicantStatus, BulkChunk, BulkJob, BulkJobItem, MlModel
 from ..models.mixins import utcnow
@@ -63,8 +63,15 @@ def start(kind: str, version: str | None, user_id: int | None = None) -> BulkJob
     if job.total == 0:
         job.status, job.finished_at = "done", utcnow()
     db.session.commit()
-    for chunk_id in db.session.scalars(select(BulkChunk.id).where(BulkChunk.job_id == job.id).order_by(BulkChunk.seq)):
-        queue.run_bulk_chunk(chunk_id)
+    try:
+        for chunk_id in db.session.scalars(select(BulkChunk.id).where(BulkChunk.job_id == job.id).order_by(BulkChunk.seq)):
+            queue.run_bulk_chunk(chunk_id)
+    except Unavailable:  # the broker went away half-way: no job left running with chunks nobody will send
+        db.session.rollback()
+        db.session.execute(update(BulkJob).where(BulkJob.id == job.id, BulkJob.status == "running")
+                           .values(status="cancelled", finished_at=utcnow()))
+        db.session.commit()
+        raise
     return job
 
 

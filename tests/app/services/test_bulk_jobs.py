@@ -84,6 +84,32 @@ def test_lease_fence_applies_a_chunk_once(app, predict_service, make_model, smal
         assert versions == [version] * 6
 
 
+def test_a_job_whose_chunks_cannot_all_be_sent_is_cancelled(app, predict_service, make_model, small_chunks, monkeypatch):
+    """The broker failing half-way leaves no job running with chunks nobody sends; the sent ones are skipped."""
+    from senko import queue
+    from senko.bulk import chunks, jobs
+    from senko.exceptions import Unavailable
+    from senko.extensions import db
+    from senko.models import BulkChunk, BulkJob
+
+    version = make_model(activate=False)
+    sent = []
+
+    def flaky(chunk_id, countdown=None):
+        if sent:
+            raise Unavailable("Task queue (Redis) is unavailable")
+        sent.append(chunk_id)
+
+    monkeypatch.setattr(queue, "run_bulk_chunk", flaky)
+    with app.app_context():
+        with pytest.raises(Unavailable):
+            jobs.start(jobs.RESCORE, version)
+        job = db.session.scalar(select(BulkJob).order_by(BulkJob.id.desc()).limit(1))
+        assert job.status == "cancelled" and job.finished_at is not None
+        assert chunks.run(sent[0], "a@test")["status"] == "skipped"
+        assert db.session.get(BulkChunk, sent[0]).status == "skipped"
+
+
 def test_a_chunk_leaves_alone_what_changed_while_it_ran(app, predict_service, make_model, small_chunks, monkeypatch,
                                                       wait_for):
     """An applicant decided, or given a new résumé, between the chunk's read and its write keeps what it has now."""
