@@ -5,6 +5,7 @@ from pydantic import Field
 
 from ..errors import ApiError
 from ..importing import jobs, report
+from .audit import audited
 from .base import Resource, setting
 from .schemas import Body, json_body, parse
 from .uploads import read_upload, require_form
@@ -53,6 +54,7 @@ class ImportList(ImportResource):
 class ImportDetail(ImportResource):
     """``GET /imports/<id>``: status, and per sheet the columns, the proposed mapping and the first 20 rows."""
 
+    @audited("import.view", "import", "import_id")  # the preview holds names, e-mails and phones
     def get(self, import_id: int):
         return {"import": jobs.get(import_id).to_dict()}
 
@@ -70,6 +72,7 @@ class ImportCommit(ImportResource):
 class ImportReport(ImportResource):
     """``GET /imports/<id>/report``: created ids, errors, warnings; ``?format=csv`` for the CSV download."""
 
+    @audited("import.report", "import", "import_id")  # the rows not imported, with their cells
     def get(self, import_id: int):
         job = jobs.get(import_id)
         fmt = request.args.get("format", "json")

@@ -166,6 +166,19 @@ def test_csv_report_escapes_formulas_and_keeps_every_problem(app, client, worker
     assert "'=cmd|" in text and ",=cmd" not in text
 
 
+def test_previews_and_reports_are_audited_reads(app, client, worker, admin, recruiter, wait_for):
+    """The preview and the report show applicants' contact data: each read is in the audit trail, like a résumé's."""
+    data = "氏名,メールアドレス,応募日\r\n山田 太郎,taro@example.jp,2023/4/1\r\n".encode()
+    run_import(client, recruiter["headers"], wait_for, data, "list.csv")
+    import_id = client.get("/imports", headers=recruiter["headers"]).get_json()["imports"][0]["id"]
+    assert client.get(f"/imports/{import_id}", headers=recruiter["headers"]).status_code == 200
+    assert client.get(f"/imports/{import_id}/report?format=csv", headers=recruiter["headers"]).status_code == 200
+    entries = client.get("/audit", headers=admin["headers"], query_string={"action": "import."}).get_json()["entries"]
+    reads = [(e["action"], e["target_id"], e["actor"]) for e in entries]
+    assert ("import.view", str(import_id), "recruiter@example.com") in reads
+    assert ("import.report", str(import_id), "recruiter@example.com") in reads
+
+
 def test_broken_files_fail_with_a_reason_never_a_500(app, client, worker, recruiter, wait_for):
     """Not a spreadsheet → 415, empty or a broken zip → 422, too large → 413; a workbook the reader cannot
     open is accepted, then `failed` with a message and an `import_failed` event."""
