@@ -134,6 +134,9 @@ def load(env=None) -> dict:
             "pool_pre_ping": True,
             "pool_recycle": parse_int(env.get("SENKO_DB_POOL_RECYCLE"), 280),
             "connect_args": {"connect_timeout": 5},
+            # A database error's text never carries the statement's values (names, e-mails, phones) into
+            # logs, tracebacks or Sentry.
+            "hide_parameters": True,
         },
         "SENKO_REDIS_URL": redis_url,
         # The broker lives in its own Redis database so flushing app data never drops queued tasks.

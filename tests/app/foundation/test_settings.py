@@ -53,3 +53,18 @@ def test_app_factory_refuses_to_start_in_production_without_secret(monkeypatch):
     monkeypatch.setenv("SENKO_JWT_SECRET", "short")
     with pytest.raises(SettingsError):
         create_app()
+
+
+def test_database_errors_never_carry_the_values(app):
+    """A failed statement's error (logged, sent to Sentry) shows the SQL, never the values: they are personal data."""
+    from sqlalchemy import insert
+    from sqlalchemy.exc import IntegrityError
+
+    from senko.extensions import db
+    from senko.models import ApplicantNoun
+
+    # no such applicant: the foreign key refuses the row
+    with app.app_context(), pytest.raises(IntegrityError) as failure, db.engine.begin() as connection:
+        connection.execute(insert(ApplicantNoun), {"applicant_id": 999999999, "noun": "秘密の名詞", "count": 1})
+    assert "秘密の名詞" not in str(failure.value) and "999999999" not in str(failure.value)
+    assert "hide_parameters" in str(failure.value)
