@@ -4,13 +4,15 @@ A protected request reads it in the same Redis round trip as the revocation chec
 an authenticated GET touches MySQL only for its own data. The cache never outlives a change: every
 committed change to a ``User`` (password, deactivation, role, "log out everywhere", deletion; the
 API, the CLI or a job alike) writes the new state after its commit, and an ORM bulk update of
-users (a restore) drops every cached state. A miss reads the row and stores it only if no writer
-did meanwhile (``SET NX``), so a slow reader never puts an old state back.
+users (a restore) bumps an epoch and drops every cached state. A miss reads the row and stores it
+only if no writer did meanwhile (``SET NX``) and no bulk invalidation happened since it started
+(``WATCH`` on the epoch), so a slow reader never puts an old state back.
 
 ``current_user`` is a ``SessionUser``: ``id``, ``role``, ``active`` and ``token_generation`` from the
 cache; anything else (``email``, ``to_dict()``...) and ``record`` (the ``User`` row, for changes)
 load the row on first use.
 """
+import redis
 from flask import g
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -20,6 +22,7 @@ from ..models import User
 
 STATE_PREFIX = "senko:user-state:"
 STATE_TTL_SECONDS = 3600
+EPOCH_KEY = "senko:user-state-epoch"  # bumped by every bulk invalidation
 GONE = "-"
 _CHANGES = "senko_user_states"
 _ALL = "senko_user_states_all"
@@ -72,8 +75,15 @@ def load(user_id: int, cached: bytes | None = None) -> SessionUser | None:
         cached = redis_store.client.get(state_key(user_id))
     if cached is not None:
         return decode(user_id, cached)
-    user = db.session.get(User, user_id)
-    redis_store.client.set(state_key(user_id), encode(user), nx=True, ex=STATE_TTL_SECONDS)
+    with redis_store.client.pipeline() as pipe:
+        pipe.watch(EPOCH_KEY)  # a bulk invalidation between the read and the SET voids the SET (the row may be old)
+        user = db.session.get(User, user_id)
+        pipe.multi()
+        pipe.set(state_key(user_id), encode(user), nx=True, ex=STATE_TTL_SECONDS)
+        try:
+            pipe.execute()
+        except redis.WatchError:
+            pass  # not cached this time; the next request reads the row again
     if user is None:
         return None
     return SessionUser(user.id, bool(user.active), user.token_generation or 0, user.role, record=user)
@@ -113,6 +123,7 @@ def _after_commit(session):
         return
     client = redis_store.client
     if everything:
+        client.incr(EPOCH_KEY)  # first: a reader that read the old rows must not put them back (``load``)
         for key in client.scan_iter(match=f"{STATE_PREFIX}*", count=1000):
             client.delete(key)
     pipe = client.pipeline(transaction=False)

@@ -243,6 +243,38 @@ def test_user_state_is_cached_and_changes_apply_at_once(app, client, admin, recr
     assert client.get("/applicants", headers=oh).status_code == 401
 
 
+def test_a_state_read_before_a_bulk_invalidation_is_not_cached(app, client, recruiter, redis_admin, monkeypatch):
+    """A miss that read the row before a restore-like bulk update of users does not put that old state back."""
+    from sqlalchemy import update
+    from sqlalchemy.orm import Session
+
+    from senko.auth import sessions
+    from senko.extensions import db
+    from senko.models import User
+
+    user_id = client.get("/user/me", headers=recruiter["headers"]).get_json()["user"]["id"]
+    with app.app_context():
+        redis_admin.delete(sessions.state_key(user_id))
+        real_get = db.session.get
+
+        def read_then_restore(cls, ident):
+            row = real_get(cls, ident)  # the row as it was
+            with Session(db.engine) as other:  # meanwhile a restore bumps every user's token generation
+                other.execute(update(User).values(token_generation=User.token_generation + 1))
+                other.commit()
+            return row
+
+        monkeypatch.setattr(db.session, "get", read_then_restore)
+        old = sessions.load(user_id)
+        monkeypatch.undo()
+        assert old.token_generation == 0  # this request saw the old row...
+        assert redis_admin.get(sessions.state_key(user_id)) is None  # ...but did not cache it
+        db.session.rollback()  # the next request: a new transaction
+        assert sessions.load(user_id).token_generation == 1
+        assert redis_admin.get(sessions.state_key(user_id)) == b"1:1:recruiter"
+    assert client.get("/user/me", headers=recruiter["headers"]).status_code == 401  # the restore ended the session
+
+
 def test_reads_are_not_rate_limited_but_login_and_writes_are(app, client, recruiter):
     """Many GETs from one address pass; failed logins and (with a tight limit) writes get 429."""
     h = recruiter["headers"]
