@@ -85,7 +85,7 @@ def report(attribute: str, since: datetime | None = None, until: datetime | None
     column = attribute_column(attribute)
     config = current_app.config
     threshold, min_group = config["SENKO_TRIAGE_THRESHOLD"], config["SENKO_FAIRNESS_MIN_GROUP"]
-    query = select(column, Applicant.score, Applicant.decision).join(
+    query = select(column, Applicant.score, Applicant.decision).outerjoin(  # no attributes row: not stated
         ApplicantAttributes, ApplicantAttributes.applicant_id == Applicant.id)
     if since is not None:
         query = query.where(Applicant.created_at >= since)

@@ -37,6 +37,7 @@ NULLABLE_SORTS = {"score", "applied_at", "furigana"}
 DEFAULT_SORT = "-score"
 DEFAULT_LIMIT = 20
 MAX_WORDS = 5
+MAX_CURSOR = 1000  # as api-reference.yml says; a longer value is not a cursor Senko made
 # A keyword or name prefix matching more rows than this is "common": see ``keyword_condition``.
 COMMON_AT = 2000
 _VERDICTS: dict[str, tuple[bool, float]] = {}  # "common or not" per keyword/prefix, with its expiry
@@ -222,6 +223,8 @@ def parse(args: Mapping[str, str], limit_max: int, threshold: float) -> ListQuer
     query = ListQuery(conditions=conditions, count_conditions=count_conditions, sort=sort.removeprefix("-"), descending=descending,
                       limit=_limit(args, limit_max), filter_key=json.dumps(canonical, sort_keys=True, ensure_ascii=False))
     if args.get("cursor"):
+        if len(args["cursor"]) > MAX_CURSOR:
+            raise Malformed(f"cursor is longer than {MAX_CURSOR} characters: use the next_cursor of a page as it is")
         query.after = decode_cursor(args["cursor"], sort)
     return query
 

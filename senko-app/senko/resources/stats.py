@@ -1,6 +1,6 @@
 """``GET /applicants/histogram``: how the scores spread, by decision, for the chart above the list.
 
-Counts only (no names): every signed-in user may read it, and it is not audited.
+Counts only (no names): staff (admins and recruiters) may read it, and it is not audited.
 """
 from flask import request
 from sqlalchemy import func, select

@@ -37,6 +37,8 @@ def seed_groups(app) -> list[int]:
             db.session.add(applicant)
             db.session.flush()
             db.session.add(ApplicantAttributes(applicant_id=applicant.id, prefecture="沖縄県" if i < 5 else None))
+        for _ in range(3):  # processed before attributes were read (or no résumé yet): no attributes row at all
+            db.session.add(Applicant(name="記録 前", status="scored", score=0.3, model_version="v1"))
         db.session.commit()
     return ids
 
@@ -75,7 +77,7 @@ def test_report_flags_the_biased_group_and_not_the_control(client, admin, app):
     assert response.status_code == 200, response.get_json()
     report = response.get_json()
     groups = by_group(report)
-    assert report["applicants"] == 415 and report["not_stated"] == 15 and report["min_group_size"] == 30
+    assert report["applicants"] == 418 and report["not_stated"] == 18 and report["min_group_size"] == 30
     assert report["reference"] == {"model": "male", "human": "male"}
     assert groups["male"]["share_above"] == 0.5 and groups["female"]["share_above"] == 0.2
     low, high = groups["female"]["share_above_ci"]
@@ -109,7 +111,7 @@ def test_report_period_and_bad_parameters(client, admin, app):
     assert future["applicants"] == 0 and future["groups"] == [] and future["warnings"] == []
     today = date.today().isoformat()
     assert client.get(f"/fairness/report?attribute=gender&from=2000-01-01&to={today}",
-                      headers=h).get_json()["applicants"] == 415
+                      headers=h).get_json()["applicants"] == 418
     for query in ("", "?attribute=religion", "?attribute=gender&from=yesterday", "?attribute=gender&from=2026-02-01&to=2026-01-01"):
         bad = client.get(f"/fairness/report{query}", headers=h)
         assert bad.status_code == 400 and bad.get_json()["code"] == "bad_request", query
@@ -184,7 +186,7 @@ def test_cli_prints_the_table_and_warnings(runner, app):
     result = runner.invoke(args=["fairness", "report", "--attribute", "gender"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert "415 applicants (15 not stated)" in lines[0]
+    assert "418 applicants (18 not stated)" in lines[0]
     female = next(line for line in lines if line.startswith("female"))
     assert "20.0%" in female and "0.40 [" in female
     assert sum(line.startswith("WARNING") for line in lines) == 2

@@ -178,7 +178,7 @@ def test_bad_parameters_are_refused_as_json(client, recruiter, make_applicant):
     h = recruiter["headers"]
     bad = [{"status": "done"}, {"decision": "maybe"}, {"applied_from": "yesterday"}, {"score_min": "high"},
            {"score_max": "1.5"}, {"score_min": "nan"}, {"above_threshold": "yes"}, {"sort": "name"},
-           {"sort": "--score"}, {"limit": "0"}, {"limit": "101"}, {"limit": "ten"}, {"cursor": "garbage!"},
+           {"sort": "--score"}, {"limit": "0"}, {"limit": "101"}, {"limit": "ten"}, {"cursor": "garbage!"}, {"cursor": "QQ" * 501},
            {"q": "a b c d e f"}, {"name": "x" * 101}, {"source": "x" * 101}, {"page": "2"}]
     for params in bad:
         response = client.get("/applicants", headers=h, query_string=params)
