@@ -179,8 +179,12 @@ def request_commit(import_id: int, body: dict, user_id: int | None, enqueue: boo
 
     ``Conflict`` unless the import is ``ready``; ``Invalid`` for a sheet or column not in the file.
     """
-    job = get(import_id)
+    # Locked until the commit below: of two simultaneous requests, the second sees "committing" (409).
+    job = db.session.get(SpreadsheetImport, import_id, with_for_update=True, populate_existing=True)
+    if job is None:
+        raise NotFound(f"Import {import_id} not found")
     if job.status != ImportStatus.READY:
+        db.session.rollback()
         raise Conflict(f"Import {import_id} is {job.status}: only a ready import can be committed")
     choice = _choose(job, body or {})
     choice["user_id"] = user_id
