@@ -16,6 +16,7 @@ TRAIN_MODEL = "senko.tasks.training.train_model"
 RESCORE_ALL = "senko.tasks.training.rescore_all"
 NIGHTLY_RETRAIN = "senko.tasks.training.nightly_retrain"
 SHADOW_SCORE = "senko.tasks.training.shadow_score"
+SHADOW_NEWEST = "senko.tasks.training.shadow_newest"
 RECOVER_STUCK = "senko.tasks.maintenance.recover_stuck"
 RUN_SOURCE = "senko.tasks.sources.run_source"
 DISPATCH_SOURCES = "senko.tasks.sources.dispatch_due"
@@ -28,7 +29,7 @@ RECOVER_BULK = "senko.tasks.bulk.recover"
 FLUSH_READ_AUDITS = "senko.tasks.maintenance.flush_read_audits"
 TASK_NAMES = (PROCESS_RESUME, SCORE_APPLICANT, RESCORE_UNSCORED, TRAIN_MODEL, RESCORE_ALL, NIGHTLY_RETRAIN,
               RECOVER_STUCK, RUN_SOURCE, DISPATCH_SOURCES, APPLY_RETENTION, SEND_ALERT, RUN_BULK_CHUNK, RECOVER_BULK,
-              PARSE_IMPORT, COMMIT_IMPORT, SHADOW_SCORE, FLUSH_READ_AUDITS)
+              PARSE_IMPORT, COMMIT_IMPORT, SHADOW_SCORE, SHADOW_NEWEST, FLUSH_READ_AUDITS)
 
 
 def send(name: str, *args, **options) -> str:

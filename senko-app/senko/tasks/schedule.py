@@ -34,6 +34,12 @@ def beat_schedule(config) -> dict:
             "schedule": timedelta(seconds=config["SENKO_SOURCES_DISPATCH_INTERVAL"]),
             "options": {"expires": config["SENKO_SOURCES_DISPATCH_INTERVAL"]},
         },
+        # A proposed candidate keeps scoring new applicants in the shadow until someone decides on it.
+        "shadow-newest-candidate": {
+            "task": queue.SHADOW_NEWEST,
+            "schedule": timedelta(hours=1),
+            "options": {"expires": 3000},
+        },
         "nightly-retrain": {
             "task": queue.NIGHTLY_RETRAIN,
             "schedule": crontab(hour=config["SENKO_RETRAIN_HOUR"], minute=0),

@@ -33,3 +33,9 @@ def nightly_retrain() -> dict:
 def shadow_score(version: str) -> dict:
     """Score new and recently decided applicants with candidate ``version`` into ``shadow_scores`` only."""
     return shadow.run_version(version)
+
+
+@shared_task(name=queue.SHADOW_NEWEST)
+def shadow_newest() -> dict | None:
+    """Shadow-score new applicants with the newest proposed candidate (nothing when none is proposed)."""
+    return shadow.run_newest_candidate()

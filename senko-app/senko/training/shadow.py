@@ -114,3 +114,17 @@ def run_version(version: str) -> dict:
     """Shadow-score with model ``version`` (what the worker's task calls)."""
     model = registry.by_version(version)
     return run(model, registry.load_pipeline(model))
+
+
+def run_newest_candidate() -> dict | None:
+    """Shadow-score with the newest candidate trained after the active model was activated (beat, hourly).
+
+    New applicants keep arriving while an admin weighs a proposal: each run adds them. None when there
+    is no such candidate (nothing proposed since the last activation).
+    """
+    active = MlModel.active()
+    query = select(MlModel).where(MlModel.status == "candidate")
+    if active is not None and active.activated_at is not None:
+        query = query.where(MlModel.created_at > active.activated_at)
+    model = db.session.scalar(query.order_by(MlModel.id.desc()).limit(1))
+    return run(model, registry.load_pipeline(model)) if model is not None else None

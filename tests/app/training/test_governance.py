@@ -183,3 +183,29 @@ def test_shadow_scoring_changes_nothing_and_compares(client, admin, app, worker,
     assert human["decided"] == 100 and human["shadow_auc"] > 0.7 and human["active_compared"] == 0
     low, high = human["shadow_agreement_ci"]
     assert low <= human["shadow_agreement"] <= high
+
+
+def test_beat_keeps_shadow_scoring_the_newest_proposal(app, make_model, seed_labelled, monkeypatch):
+    """Hourly, the newest candidate proposed since the last activation scores the applicants added meanwhile;
+    with no such candidate nothing runs. Only shadow_scores change."""
+    from sqlalchemy import func, select
+
+    from senko import queue
+    from senko.extensions import db
+    from senko.models import ShadowScore
+    from senko.tasks.training import shadow_newest
+
+    monkeypatch.setattr(queue, "rescore_all", lambda version: "not-rescored")
+    make_model(activate=True)
+    assert app.extensions["celery"].conf.beat_schedule["shadow-newest-candidate"]["task"] == shadow_newest.name
+    with app.app_context():
+        assert shadow_newest() is None  # nothing proposed since the activation
+    candidate = make_model("logistic_regression")
+    seed_labelled(app, 5, decided=0, start=900)  # arrived after the proposal
+    before = snapshot(app)
+    with app.app_context():
+        first = shadow_newest()
+        assert first["version"] == candidate and first["shadowed"] > 5
+        rows = db.session.scalar(select(func.count()).select_from(ShadowScore))
+        assert rows == first["shadowed"]
+    assert snapshot(app) == before
