@@ -12,17 +12,22 @@ def resume_root() -> Path:
     return Path(current_app.config["SENKO_DATA_DIR"]) / "resumes"
 
 
-def resume_path(sha256: str) -> Path:
-    """Where the résumé with this digest lives."""
+def digest_path(root: Path, sha256: str, suffix: str) -> Path:
+    """``root/ab/abcd….suffix`` for a sha256 hex digest (anything else is refused: no path from outside)."""
     if len(sha256) != 64 or not all(c in "0123456789abcdef" for c in sha256):
         raise ValueError("not a sha256 hex digest")
-    return resume_root() / sha256[:2] / f"{sha256}.pdf"
+    return root / sha256[:2] / f"{sha256}{suffix}"
 
 
-def save_resume(data: bytes) -> str:
-    """Store ``data`` (atomically, once per content) and return its sha256."""
+def resume_path(sha256: str) -> Path:
+    """Where the résumé with this digest lives."""
+    return digest_path(resume_root(), sha256, ".pdf")
+
+
+def store_once(root: Path, suffix: str, data: bytes) -> str:
+    """Store ``data`` under its digest in ``root`` (atomically, once per content, group-readable); returns the sha256."""
     sha256 = hashlib.sha256(data).hexdigest()
-    path = resume_path(sha256)
+    path = digest_path(root, sha256, suffix)
     if path.exists():
         return sha256
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -36,6 +41,11 @@ def save_resume(data: bytes) -> str:
         if os.path.exists(tmp):
             os.unlink(tmp)
     return sha256
+
+
+def save_resume(data: bytes) -> str:
+    """Store ``data`` (atomically, once per content) and return its sha256."""
+    return store_once(resume_root(), ".pdf", data)
 
 
 def delete_resume(sha256: str) -> bool:
