@@ -133,6 +133,11 @@ def load(env=None) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {
             "pool_pre_ping": True,
             "pool_recycle": parse_int(env.get("SENKO_DB_POOL_RECYCLE"), 280),
+            # Every connection goes back through Connection.close(), which rolls back any open transaction
+            # itself; the pool's own rollback-on-return would be a second ROLLBACK round trip per request
+            # (the Session closes its transaction before the connection). Nothing here uses raw DBAPI
+            # connections, the one case that reset protects.
+            "pool_reset_on_return": None,
             "connect_args": {"connect_timeout": 5},
             # A database error's text never carries the statement's values (names, e-mails, phones) into
             # logs, tracebacks or Sentry.

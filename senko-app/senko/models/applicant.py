@@ -13,10 +13,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..exceptions import IllegalTransition
 from ..extensions import db
+from .applicant_json import applicant_fields, triage
 from .decision import DecisionChange
 from .event import record_event
 from .kana import KEY_LENGTH, fold
-from .mixins import Timestamp, TimestampMixin, isoformat, utcnow
+from .mixins import Timestamp, TimestampMixin, utcnow
 from .source import ExternalId
 
 
@@ -255,43 +256,8 @@ class Applicant(TimestampMixin, db.Model):
 
     def triage(self, threshold: float) -> str:
         """``review`` when the score reaches ``threshold``, ``below`` under it, ``pending`` without a score."""
-        if self.score is None:
-            return "pending"
-        return "review" if self.score >= threshold else "below"
+        return triage(self.score, threshold)
 
     def to_dict(self, threshold: float, detail: bool = True) -> dict:
         """Public representation; lists leave out the (large) ``explanation`` (``detail=False``)."""
-        data = {
-            "id": self.id,
-            "name": self.name,
-            "name_source": self.name_source,
-            "furigana": self.furigana,
-            "email": self.email,
-            "phone": self.phone,
-            "applied_at": self.applied_at.isoformat() if self.applied_at else None,
-            "source": self.source,
-            "external_id": self.external_id,
-            "possible_duplicate_of": self.duplicate_of_id,
-            "note": self.note,
-            "status": self.status,
-            "failure_reason": self.failure_reason,
-            "failure_detail": self.failure_detail,
-            "resume": None if not self.resume_sha256 else {
-                "filename": self.resume_filename, "size": self.resume_size, "pages": self.resume_pages,
-                "sha256": self.resume_sha256,
-            },
-            "masked_tokens": self.masked_tokens,
-            "hidden_chars": self.hidden_chars,
-            "score": self.score,
-            "model_version": self.model_version,
-            "scored_at": isoformat(self.scored_at),
-            "triage": self.triage(threshold),
-            "decision": self.decision,
-            "decided_by": self.decided_by.email if self.decided_by else None,
-            "decided_at": isoformat(self.decided_at),
-            "created_at": isoformat(self.created_at),
-            "updated_at": isoformat(self.updated_at),
-        }
-        if detail:
-            data["explanation"] = self.explanation
-        return data
+        return applicant_fields(self, threshold, self.decided_by.email if self.decided_by else None, detail)

@@ -2,7 +2,6 @@
 from flask import request
 from flask_jwt_extended import current_user
 from sqlalchemy import func, select
-from sqlalchemy.orm import defer
 
 from .. import applicants, listing
 from ..counts import estimated_count
@@ -10,6 +9,7 @@ from ..errors import ApiError
 from ..extensions import db
 from ..models import Applicant
 from ..models.applicant import STATUSES
+from ..models.applicant_json import applicant_fields
 from .audit import audit, audited
 from .base import Resource, setting
 from .schemas import ApplicantCreate, ApplicantUpdate, json_body, parse
@@ -110,18 +110,17 @@ class ApplicantPage(Resource):
         filter_key += f"&threshold={setting('SENKO_TRIAGE_THRESHOLD')}"
         total, _estimate = estimated_count(filter_key, lambda: db.session.scalar(
             select(func.count()).select_from(Applicant).where(*conditions)))
-        rows = db.session.scalars(
-            select(Applicant).options(defer(Applicant.explanation)).where(*conditions)
-            .order_by(*SORTS[sort]).limit(limit).offset((page - 1) * limit)
+        rows = db.session.connection().execute(
+            listing.list_rows().where(*conditions).order_by(*SORTS[sort]).limit(limit).offset((page - 1) * limit)
         ).all()
+        threshold = setting("SENKO_TRIAGE_THRESHOLD")
         body = {
-            "applicants": [applicant_json(a, detail=False) for a in rows],
+            "applicants": [applicant_fields(row, threshold, row.decided_by_email) for row in rows],
             "total": total,
             "page": page,
             "limit": limit,
             "pages": (total + limit - 1) // limit,
         }
-        # After the body is built: the commit expires the rows, and reading them again would cost a query each.
         audit("applicant.list", page=page, limit=limit, shown=len(rows))
         return body
 
@@ -132,7 +131,8 @@ class ApplicantList(Resource):
     def get(self):
         query = listing.parse(request.args, setting("SENKO_PAGE_LIMIT_MAX"), setting("SENKO_TRIAGE_THRESHOLD"))
         rows, next_cursor, total, estimate = listing.page(query)
-        body = {"applicants": [applicant_json(a, detail=False) for a in rows], "next_cursor": next_cursor,
+        threshold = setting("SENKO_TRIAGE_THRESHOLD")
+        body = {"applicants": [applicant_fields(row, threshold, row.decided_by_email) for row in rows], "next_cursor": next_cursor,
                 "total": total, "total_is_estimate": estimate}
         audit("applicant.list", shown=len(rows))
         return body

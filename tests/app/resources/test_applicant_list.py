@@ -203,6 +203,26 @@ def test_old_page_route_is_unchanged(client, recruiter, make_applicant):
     assert client.get("/applicant/2/9", headers=recruiter["headers"]).get_json()["applicants"] == []
 
 
+def test_list_rows_show_what_the_detail_view_shows(client, recruiter, make_applicant):
+    """Both list routes read plain rows, not ORM objects: each item is the applicant's detail without ``explanation``."""
+    from senko.demo.resumes import make_profile, resume_pdf
+
+    h = recruiter["headers"]
+    decided = make_applicant(name="行 一", furigana="ぎょう いち", status="scored", score=0.8, source="doda",
+                             applied_at=date(2026, 4, 2), email="gyo@example.com", note="メモ")
+    assert client.patch(f"/applicant/{decided}", headers=h, json={"decision": "OK"}).status_code == 200
+    resumed = make_applicant(name="行 二", pdf=resume_pdf(make_profile(1)))
+    for applicant_id in (decided, resumed):
+        detail = client.get(f"/applicant/{applicant_id}", headers=h).get_json()["applicant"]
+        del detail["explanation"]
+        in_list = next(a for a in listing(client, h, sort="updated_at")["applicants"] if a["id"] == applicant_id)
+        on_page = next(a for a in client.get("/applicant/50/1", headers=h).get_json()["applicants"] if a["id"] == applicant_id)
+        assert in_list == detail == on_page
+    assert detail["resume"]["filename"] == "r.pdf"
+    first = listing(client, h, sort="updated_at")["applicants"]
+    assert next(a for a in first if a["id"] == decided)["decided_by"] == "recruiter@example.com"
+
+
 def test_user_state_is_cached_and_changes_apply_at_once(app, client, admin, recruiter, users, redis_admin):
     """A GET reads the user state from Redis, not MySQL; deactivation and role changes apply to the next request."""
     from sqlalchemy import event
