@@ -12,9 +12,6 @@ so its commit is the re-import case: every row is checked and reported as a dupl
 (stopped at the end) instead of using the stack `make up` started.
 """
 import argparse
-import os
-import shutil
-import tempfile
 import time
 from pathlib import Path
 
@@ -22,20 +19,10 @@ import common
 
 
 def own_stack():
-    """MariaDB + Redis + a worker on free loopback ports in a temporary folder, like the tests'."""
-    from senko_stack import Stack, free_port
-
-    var = Path(tempfile.mkdtemp(prefix="senko-bench-imports-"))
-    ports = ("SENKO_DB_PORT", "SENKO_REDIS_PORT", "SENKO_API_PORT", "SENKO_UI_PORT", "SENKO_UWSGI_PORT",
-             "SENKO_PREDICT_PORT", "SENKO_METRICS_PORT", "SENKO_PREDICT_METRICS_PORT")
-    stack = Stack.from_var(var, {"SENKO_ENV": "production", "SENKO_WORKER_CONCURRENCY": "2",
-                                 **{name: str(free_port()) for name in ports}})
-    stack.start_db()
-    stack.start_redis()
-    os.environ.update({k: v for k, v in stack.child_env().items() if k.startswith("SENKO_")})
-    stack.migrate()
+    """A bench stack of its own (``common.own_stack``) with a worker of 2 processes."""
+    stack = common.own_stack("senko-bench-imports-", {"SENKO_ENV": "production", "SENKO_WORKER_CONCURRENCY": "2"})
     stack.start_worker()
-    return stack, var
+    return stack, stack.var
 
 
 def worker_peak_rss_mib(stack) -> float:
@@ -139,9 +126,7 @@ def main() -> None:
             print(f"  worker peak RSS so far: {worker_peak_rss_mib(stack):.0f} MiB")
     finally:
         if var is not None:
-            for name in stack.SERVICES:
-                stack.stop(name)
-            shutil.rmtree(var, ignore_errors=True)
+            common.drop(stack)
 
 
 if __name__ == "__main__":

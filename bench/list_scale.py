@@ -9,15 +9,10 @@ folder (``--var`` to use a bench stack of your own; never the one `make up` runs
     .venv/bin/python bench/list_scale.py [--scales 1000,100000,1000000] [--repeat 200] [--var DIR] [--keep]
 """
 import argparse
-import os
 import random
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
-from pathlib import Path
 
 import common
 
@@ -29,27 +24,6 @@ COMMON_NOUN = "Python"  # in ~30 % of résumés
 RARE_NOUN = "潜水士"  # in ~1 of 10,000
 VOCABULARY = [f"語彙{i}" for i in range(5000)]
 NOUNS_EACH = 6
-BUFFER_POOL_BYTES = 2 * 1024 ** 3
-
-
-def start_stack() -> tuple[Path, object]:
-    """A fresh MariaDB + Redis in a temporary folder on free ports, migrated (like the tests' stack)."""
-    from senko_stack import Stack, free_port
-
-    var = Path(tempfile.mkdtemp(prefix="senko-bench-"))
-    ports = ("SENKO_DB_PORT", "SENKO_REDIS_PORT", "SENKO_API_PORT", "SENKO_UI_PORT", "SENKO_UWSGI_PORT",
-             "SENKO_PREDICT_PORT", "SENKO_METRICS_PORT", "SENKO_PREDICT_METRICS_PORT")
-    stack = Stack.from_var(var, {key: str(free_port()) for key in ports})
-    os.umask(0o002)
-    stack.start_db()
-    # senko-db/my.cnf sizes InnoDB for a small install (256 MB); a million applicants with their nouns
-    # and indexes need the working set in memory, or the bulk inserts wait on random I/O (~100 k rows in
-    # 4 min past 700 k, against 33 s at the start). Production at this scale sizes it the same way.
-    subprocess.run(["mariadb", f"--socket={stack.run / 'mariadb' / 'mysql.sock'}", "-uroot", "-e",
-                    f"SET GLOBAL innodb_buffer_pool_size = {BUFFER_POOL_BYTES}"], check=True)
-    stack.start_redis()
-    stack.migrate()
-    return var, stack
 
 
 def applicant_rows(start: int, count: int, rng: random.Random) -> list[dict]:
@@ -170,9 +144,8 @@ def main() -> None:
     if args.var:
         common.stack(args.var)
     else:
-        var, own = start_stack()
-        os.environ.update({k: v for k, v in own.child_env().items() if k.startswith("SENKO_")})
-        print(f"bench stack in {var}", file=sys.stderr)
+        own = common.own_stack()
+        print(f"bench stack in {own.var}", file=sys.stderr)
     try:
         flask_app = common.app()
         summary = {}
@@ -187,9 +160,7 @@ def main() -> None:
             print(f"{label:38} {values[-1] / values[0]:5.2f}x")
     finally:
         if own is not None and not args.keep:
-            for name in own.SERVICES:
-                own.stop(name)
-            shutil.rmtree(own.var, ignore_errors=True)
+            common.drop(own)
 
 
 if __name__ == "__main__":

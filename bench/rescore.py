@@ -13,7 +13,6 @@ import argparse
 import json
 import random
 import re
-import shutil
 import sys
 import time
 
@@ -22,25 +21,6 @@ import common
 VOCABULARY = [f"語彙{i}" for i in range(3000)]
 GOOD = VOCABULARY[:40]  # nouns that make an OK more likely
 NOUNS_EACH = 25
-
-
-def start_stack():
-    """A fresh MariaDB + Redis in a temporary folder on free ports, migrated (like the tests' stack)."""
-    import os
-    import tempfile
-    from pathlib import Path
-
-    from senko_stack import Stack, free_port
-
-    var = Path(tempfile.mkdtemp(prefix="senko-bench-"))
-    ports = ("SENKO_DB_PORT", "SENKO_REDIS_PORT", "SENKO_API_PORT", "SENKO_UI_PORT", "SENKO_UWSGI_PORT",
-             "SENKO_PREDICT_PORT", "SENKO_METRICS_PORT", "SENKO_PREDICT_METRICS_PORT")
-    stack = Stack.from_var(var, {key: str(free_port()) for key in ports})
-    os.umask(0o002)
-    stack.start_db()
-    stack.start_redis()
-    stack.migrate()
-    return var, stack
 
 
 def nouns(applicant_id: int, rng: random.Random, label: str | None) -> list[dict]:
@@ -148,10 +128,9 @@ def main() -> None:
     parser.add_argument("--var", default=None, help="a bench stack of your own (default: a fresh temporary one)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary stack's folder")
     args = parser.parse_args()
-    var, stack = (None, common.stack(args.var)) if args.var else start_stack()
+    own = None if args.var else common.own_stack()
+    stack = own or common.stack(args.var)
     try:
-        if var:
-            common.os.environ.update({k: v for k, v in stack.child_env().items() if k.startswith("SENKO_")})
         stack.env["SENKO_BULK_CHUNK_SIZE"] = str(args.chunk)
         common.os.environ["SENKO_BULK_CHUNK_SIZE"] = str(args.chunk)
         flask_app = common.app()
@@ -173,11 +152,12 @@ def main() -> None:
               "senko-predict's 2 processes and the workers)")
     finally:
         stack.stop("predict")
-        if var:
-            for name in stack.SERVICES:
-                stack.stop(name)
-            if not args.keep:
-                shutil.rmtree(var, ignore_errors=True)
+        if own is not None:
+            if args.keep:
+                for name in own.SERVICES:
+                    own.stop(name)
+            else:
+                common.drop(own)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from ..ingest.attributes import read_attributes
 from ..ingest.doctype import not_resume_reason
 from ..ingest.extract import ExtractionFailed
 from ..ingest.pipeline import pdf_limits, resume_nouns
-from ..ingest.sandbox import extract_bounded
+from ..ingest.readers import read_pdf
 from ..ingest.storage import resume_path
 from ..models import Applicant, ApplicantNoun
 from ..scoring.client import NoModel, predict
@@ -99,7 +99,7 @@ def reread(applicant: Applicant):
     ``not_resume`` included) when the pipeline would fail the file today.
     """
     data = resume_path(applicant.resume_sha256).read_bytes()
-    extraction = extract_bounded(data, pdf_limits())
+    extraction = read_pdf(data, pdf_limits())
     reason = not_resume_reason(extraction.text)
     if reason:
         raise ExtractionFailed("not_resume", reason)

@@ -20,7 +20,8 @@ from .doctype import not_resume_reason
 from .extract import ExtractionFailed
 from .nouns import NounResult, extract_nouns, load_stopwords, name_parts
 from .profile import read_name_fields
-from .sandbox import Limits, extract_bounded
+from .readers import read_pdf
+from .sandbox import Limits
 from .storage import resume_path
 
 log = logging.getLogger(__name__)
@@ -104,7 +105,7 @@ def process(applicant_id: int) -> dict | None:
     try:
         started = time.perf_counter()
         data = resume_path(applicant.resume_sha256).read_bytes()
-        extraction = extract_bounded(data, pdf_limits())  # in a child process, with memory and time limits
+        extraction = read_pdf(data, pdf_limits())  # in a child process, with memory and time limits
         timings["extract"] = time.perf_counter() - started
         found = read_name_fields(extraction.text)
         applicant.adopt_resume_name(found.name, found.furigana)

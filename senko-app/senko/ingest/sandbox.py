@@ -5,9 +5,11 @@ plus ``memory_mb`` and its CPU limit to ``seconds`` + 1, runs ``extract.extract_
 result back through a pipe as JSON. The parent waits at most ``seconds``, then kills it. Out of
 memory is ``too_large``, out of time ``timeout``; the worker itself only ever holds the result.
 
-Why a plain fork: the worker has pdfminer loaded, so a child costs a few milliseconds, where a fresh
-interpreter importing pdfminer costs about 0.25 s, more than reading a résumé. (Celery's pool
-processes are daemonic, which rules out multiprocessing's children, not ``os.fork``.) The child
+Why a plain fork: the forking process has pdfminer loaded, so a child costs a few milliseconds,
+where a fresh interpreter importing pdfminer costs about 0.25 s, more than reading a résumé.
+(Celery's pool processes are daemonic, which rules out multiprocessing's children, not
+``os.fork``.) A fork costs in proportion to the forking process's memory, so the worker forks
+from a small reader process of its own (``readers``). The child
 never returns into its caller: it freezes the objects it inherited (the garbage collector never
 finalises the parent's connections there), touches none of them and leaves with ``os._exit``.
 """
@@ -40,7 +42,15 @@ class Limits:
 
 
 def extract_bounded(data: bytes, limits: Limits) -> Extraction:
-    """``extract_text`` of ``data`` in a child process held to ``limits``; raises ExtractionFailed like it."""
+    """``extract_text`` of ``data`` in a child of this process held to ``limits``; raises ExtractionFailed like it.
+
+    The worker reads résumés through ``readers.read_pdf`` (the same child, forked from a smaller process).
+    """
+    return outcome(*read_in_child(data, limits), limits)
+
+
+def read_in_child(data: bytes, limits: Limits) -> tuple[bytes | None, int]:
+    """Fork a child that reads ``data``: ``(its answer, or None when it ran out of time; its wait status)``."""
     read_end, write_end = os.pipe()
     started = time.monotonic()
     pid = os.fork()
@@ -56,7 +66,7 @@ def extract_bounded(data: bytes, limits: Limits) -> Extraction:
         _, status, usage = _reap(pid, kill=payload is None)
     log.debug("pdf child %d: %.3f s, peak rss %d MB, status %s", pid, time.monotonic() - started,
               usage.ru_maxrss // 1024, status)
-    return _outcome(payload, status, limits)
+    return payload, status
 
 
 def _reap(pid: int, kill: bool):
@@ -91,7 +101,7 @@ def _read(fd: int, deadline: float) -> bytes | None:
     return None
 
 
-def _outcome(payload: bytes | None, status: int, limits: Limits) -> Extraction:
+def outcome(payload: bytes | None, status: int, limits: Limits) -> Extraction:
     """The child's answer as an Extraction, or the ExtractionFailed its end calls for."""
     if payload:
         answer = json.loads(payload)

@@ -61,7 +61,7 @@ def test_soft_time_limit_marks_timeout(app, monkeypatch, make_applicant):
     def slow(*_args, **_kwargs):
         raise SoftTimeLimitExceeded()
 
-    monkeypatch.setattr(pipeline, "extract_bounded", slow)
+    monkeypatch.setattr(pipeline, "read_pdf", slow)
     applicant_id = make_applicant(resumes.resume_pdf(resumes.make_profile(3)))
     with app.app_context():
         ingest.process_resume.run(applicant_id)
