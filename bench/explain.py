@@ -39,13 +39,13 @@ def explain(flask_app, params: dict, sort: str, with_cursor: bool) -> list[dict]
     with flask_app.app_context():
         query = listing.parse({**params, "sort": sort}, 100, 0.65)
         if with_cursor:
-            rows = db.session.scalars(listing.statement(query, [], query.limit + 1)).all()
+            rows = db.session.execute(listing.statement(query, listing.Phase([]), query.limit + 1)).all()
             if len(rows) <= query.limit:
                 return []
             query.after = listing.decode_cursor(listing.encode_cursor(sort, rows[query.limit - 1]), sort)
         plans = []
-        for number, extra in enumerate(listing.phases(query), 1):  # a page after a cursor may take two queries
-            sql = listing.statement(query, extra, query.limit + 1).compile(db.engine, compile_kwargs={"literal_binds": True})
+        for number, phase in enumerate(listing.phases(query), 1):  # a page after a cursor may take two queries
+            sql = listing.statement(query, phase, query.limit + 1).compile(db.engine, compile_kwargs={"literal_binds": True})
             plans += [{**dict(row._mapping), "phase": number} for row in db.session.execute(text(f"EXPLAIN {sql}"))]
         return plans
 

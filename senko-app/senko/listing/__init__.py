@@ -24,7 +24,7 @@ from ..extensions import db
 from ..models import Applicant, ApplicantNoun, User
 from ..models.applicant import STATUSES
 from ..models.kana import fold
-from .cursors import after_conditions, decode_cursor, encode_cursor
+from .cursors import Phase, after_conditions, decode_cursor, encode_cursor
 
 SORTS = {
     "score": Applicant.score,
@@ -230,14 +230,14 @@ def parse(args: Mapping[str, str], limit_max: int, threshold: float) -> ListQuer
     return query
 
 
-def phases(query: ListQuery) -> list[list]:
+def phases(query: ListQuery) -> list[Phase]:
     """The extra conditions of each query a page may take (one on page 1; see ``after_conditions``)."""
     if query.after is None:
-        return [[]]
+        return [Phase([])]
     return after_conditions(SORTS[query.sort], query.descending, query.sort in NULLABLE_SORTS, *query.after)
 
 
-def statement(query: ListQuery, extra: list, limit: int):
+def statement(query: ListQuery, phase: Phase, limit: int):
     """The SELECT of one phase of a page: ``limit`` rows in the sort's order, as plain rows.
 
     The page's ids are found first in a derived table that reads only the index (filter, sort key,
@@ -245,9 +245,9 @@ def statement(query: ListQuery, extra: list, limit: int):
     cursor. Then only those rows are fetched, by primary key, with the deciding user's e-mail. Rows,
     not ORM objects: mapping 20 instances cost more than the query (``models.applicant_json``).
     """
-    column = SORTS[query.sort]
-    order = (column.desc(), Applicant.id.desc()) if query.descending else (column.asc(), Applicant.id.asc())
-    ids = (select(Applicant.id.label("page_id")).where(*query.conditions, *extra).order_by(*order).limit(limit)
+    keys = (Applicant.id,) if phase.nulls else (SORTS[query.sort], Applicant.id)
+    order = tuple(key.desc() if query.descending else key.asc() for key in keys)
+    ids = (select(Applicant.id.label("page_id")).where(*query.conditions, *phase.conditions).order_by(*order).limit(limit)
            .subquery("page"))
     return list_rows().join(ids, ids.c.page_id == Applicant.id).order_by(*order)
 
@@ -264,9 +264,9 @@ def page(query: ListQuery) -> tuple[list[Row], str | None, int, bool]:
     ``models.applicant_json.applicant_fields`` shows it.
     """
     rows = []
-    for extra in phases(query):  # one row more than the page: is there another?
+    for phase in phases(query):  # one row more than the page: is there another?
         # On the session's connection as Core: the ORM's execute adds ~1 ms of compile-state work per page.
-        rows += db.session.connection().execute(statement(query, extra, query.limit + 1 - len(rows))).all()
+        rows += db.session.connection().execute(statement(query, phase, query.limit + 1 - len(rows))).all()
         if len(rows) > query.limit:
             break
     more = len(rows) > query.limit

@@ -6,6 +6,7 @@ import json
 import math
 import struct
 from datetime import date, datetime
+from typing import NamedTuple
 
 from sqlalchemy import and_, or_
 
@@ -56,17 +57,26 @@ def decode_cursor(cursor: str, sort: str) -> tuple:
     return value, last_id
 
 
-def after_conditions(column, descending: bool, nullable: bool, value, last_id: int) -> list[list]:
+class Phase(NamedTuple):
+    """The conditions of one query of a page; ``nulls``: every row it finds has a NULL sort key."""
+
+    conditions: list
+    nulls: bool = False
+
+
+def after_conditions(column, descending: bool, nullable: bool, value, last_id: int) -> list[Phase]:
     """Rows after ``(value, last_id)`` in ``ORDER BY column, id`` (both DESC when ``descending``), as
     phases: condition lists run in turn until the page is full, each one contiguous range of the
     sort's index (an OR with ``IS NULL`` in one query makes MariaDB give up the range and read every
-    row before the cursor). MariaDB sorts NULL first ascending and last descending.
+    row before the cursor). MariaDB sorts NULL first ascending and last descending. A phase of NULL
+    keys is ordered by id alone: ordered by the (constant) key too, MariaDB sorts every NULL row
+    before the cursor instead of walking the index.
     """
     if value is None:
         if descending:
-            return [[column.is_(None), Applicant.id < last_id]]
-        return [[column.is_(None), Applicant.id > last_id], [column.is_not(None)]]
+            return [Phase([column.is_(None), Applicant.id < last_id], nulls=True)]
+        return [Phase([column.is_(None), Applicant.id > last_id], nulls=True), Phase([column.is_not(None)])]
     if descending:
-        rest = [column <= value, or_(column < value, and_(column == value, Applicant.id < last_id))]
-        return [rest, [column.is_(None)]] if nullable else [rest]
-    return [[column >= value, or_(column > value, and_(column == value, Applicant.id > last_id))]]
+        rest = Phase([column <= value, or_(column < value, and_(column == value, Applicant.id < last_id))])
+        return [rest, Phase([column.is_(None)], nulls=True)] if nullable else [rest]
+    return [Phase([column >= value, or_(column > value, and_(column == value, Applicant.id > last_id))])]

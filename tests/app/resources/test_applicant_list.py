@@ -102,6 +102,32 @@ def test_each_sort_both_ways_is_stable(app, client, recruiter, make_applicant):
     assert tied == sorted(tied, reverse=True) and len(tied) == 2
 
 
+@pytest.mark.parametrize("sort", ["-score", "score", "-applied_at", "furigana"])
+def test_a_page_among_missing_keys_walks_the_index(app, client, recruiter, make_applicant, sort):
+    """Past the last score (or date, ふりがな) the pages walk the index by id: no row is sorted, none skipped."""
+    from sqlalchemy import text
+
+    from senko import listing as applicant_list
+    from senko.extensions import db
+
+    missing = [make_applicant(name=f"未 {i}") for i in range(12)]  # no score, no date, ふりがな from the name
+    present = [make_applicant(name=f"有 {i}", furigana=f"あ{i:02d}", status="scored", score=0.5, applied_at=date(2026, 4, 1))
+               for i in range(3)]
+    ids = all_ids(client, recruiter["headers"], sort=sort, limit=4)
+    assert sorted(ids) == sorted(missing + present) and len(ids) == len(set(ids))
+    if sort != "furigana":  # every applicant has a ふりがな key
+        nulls = sorted(missing, reverse=sort.startswith("-"))
+        assert (ids[-12:] if sort.startswith("-") else ids[:12]) == nulls
+    with app.app_context():
+        query = applicant_list.parse({"sort": sort, "limit": "4"}, 100, 0.65)
+        query.after = (None, missing[5])
+        for phase in applicant_list.phases(query):
+            sql = applicant_list.statement(query, phase, 5).compile(db.engine, compile_kwargs={"literal_binds": True})
+            derived = [dict(row._mapping) for row in db.session.execute(text(f"EXPLAIN {sql}"))
+                       if row._mapping["select_type"] == "DERIVED"]
+            assert derived and "filesort" not in (derived[0]["Extra"] or ""), (phase, derived)
+
+
 def test_cursors_skip_and_repeat_nothing_while_rows_arrive(app, client, recruiter, make_applicant):
     """Following every cursor while applicants are added between pages: each original row exactly once."""
     original = [make_applicant(name=f"応募 {i}", status="scored", score=round((i % 7) / 10, 1),
