@@ -122,3 +122,49 @@ def test_beat_flushes_queued_read_audits_without_a_request(app, client, recruite
         assert flush_read_audits() == 1
         db.session.rollback()
         assert views() == 2 and redis_store.client.llen(auditlog.PENDING_KEY) == 0
+
+
+def test_read_audits_survive_a_flush_that_fails_or_dies(app, client, recruiter, make_applicant, monkeypatch):
+    """A failed INSERT puts its batch back in order; a flusher killed mid-batch loses nothing: the next flush writes it."""
+    import time
+
+    from sqlalchemy import func, select
+
+    from senko import auditlog
+    from senko.extensions import db, redis_store
+    from senko.models import AuditEntry
+
+    applicant_id = make_applicant()
+    with app.app_context():
+        redis = redis_store.client
+        redis.delete(auditlog.FLUSH_LOCK_KEY)
+        redis.set(auditlog.FLUSH_LOCK_KEY, 1, ex=60)  # no request takes the turn: the test flushes
+        for _ in range(3):
+            assert client.get(f"/applicant/{applicant_id}", headers=recruiter["headers"]).status_code == 200
+        queued = redis.lrange(auditlog.PENDING_KEY, 0, -1)
+        assert len(queued) == 3
+
+        def views() -> int:
+            db.session.rollback()
+            return db.session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "applicant.view"))
+
+        class Killed(BaseException):
+            pass
+
+        def dies(*_args, **_kwargs):
+            raise Killed()
+
+        monkeypatch.setattr(auditlog, "insert", dies)
+        with pytest.raises(Killed):
+            auditlog.flush()
+        assert redis.lrange(auditlog.PENDING_KEY, 0, -1) == queued and redis.zcard(auditlog.IN_FLIGHT_KEY) == 0
+        monkeypatch.undo()
+
+        # A flusher that died for good (SIGKILL) leaves its claimed batch behind, registered as in flight.
+        claim = redis.register_script(auditlog.CLAIM)
+        batch = f"{auditlog.BATCH_PREFIX}dead"
+        assert claim(keys=[auditlog.PENDING_KEY, batch, auditlog.IN_FLIGHT_KEY], args=[2, time.time()]) == queued[:2]
+        assert auditlog.flush() == 1 and views() == 1  # the batch is still someone's: not written twice yet
+        redis.zadd(auditlog.IN_FLIGHT_KEY, {batch: time.time() - auditlog.STALE_SECONDS - 1})
+        assert auditlog.flush() == 2 and views() == 3
+        assert redis.llen(auditlog.PENDING_KEY) == 0 and redis.zcard(auditlog.IN_FLIGHT_KEY) == 0 and not redis.exists(batch)
