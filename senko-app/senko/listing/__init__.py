@@ -23,6 +23,7 @@ from ..exceptions import Invalid, Malformed
 from ..extensions import db
 from ..models import Applicant, ApplicantNoun, User
 from ..models.applicant import STATUSES
+from ..models.applicant_json import stored_score
 from ..models.kana import fold
 from .cursors import Phase, after_conditions, decode_cursor, encode_cursor
 
@@ -182,16 +183,16 @@ def _filters(args: Mapping[str, str], threshold: float) -> tuple[list, list, dic
     if score_min is not None and score_max is not None and score_min > score_max:
         raise Invalid("score_min is above score_max")
     if score_min is not None:
-        conditions.append(Applicant.score >= score_min)
+        conditions.append(Applicant.score >= stored_score(score_min))
         canonical["score_min"] = score_min
     if score_max is not None:
-        conditions.append(Applicant.score <= score_max)
+        conditions.append(Applicant.score <= stored_score(score_max))
         canonical["score_max"] = score_max
     above = (args.get("above_threshold") or "").lower()
     if above not in ("", "true", "false"):
         raise Malformed("above_threshold must be true or false")
     if above == "true":
-        conditions.append(Applicant.score >= threshold)
+        conditions.append(Applicant.score >= stored_score(threshold))
         canonical["above_threshold"] = threshold
     name, words = fold(_text(args, "name", 100)), keyword_words(_text(args, "q", 500))
     for page_condition, count_condition in ([name_condition(name)] if name else []) + [keyword_condition(w) for w in words]:

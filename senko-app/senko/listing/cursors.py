@@ -4,7 +4,6 @@ import base64
 import binascii
 import json
 import math
-import struct
 from datetime import date, datetime
 from typing import NamedTuple
 
@@ -12,21 +11,18 @@ from sqlalchemy import and_, or_
 
 from ..exceptions import Malformed
 from ..models import Applicant
+from ..models.applicant_json import stored_score
 
 SORT_KEYS = {"score": "score", "applied_at": "applied_at", "furigana": "furigana_key", "updated_at": "updated_at"}
-
-
-def _float32(value: float) -> float:
-    # Scores are FLOAT columns: the cursor holds the stored single-precision value exactly, or a
-    # comparison with the value MariaDB prints (0.12345679) would miss the row it came from.
-    return struct.unpack("f", struct.pack("f", value))[0]
 
 
 def encode_cursor(sort: str, row: Applicant) -> str:
     """The opaque cursor that continues after ``row`` in the order ``sort`` (e.g. ``-score``)."""
     value = getattr(row, SORT_KEYS[sort.removeprefix("-")])
     if isinstance(value, float):
-        value = _float32(value)
+        # The stored single-precision value exactly, or a comparison with the value MariaDB prints
+        # (0.12345679) would miss the row it came from.
+        value = stored_score(value)
     elif isinstance(value, datetime | date):
         value = value.isoformat()
     payload = json.dumps([sort, value, row.id], separators=(",", ":"), ensure_ascii=False).encode()

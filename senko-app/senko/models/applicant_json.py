@@ -5,7 +5,19 @@ identity map entries and the joined ``decided_by`` user cost more than the query
 ``LIST_COLUMNS`` has the attributes an ``Applicant`` has (``explanation`` aside), so both are shown
 by the same ``applicant_fields``.
 """
+import struct
+
 from .mixins import isoformat
+
+
+def stored_score(value: float) -> float:
+    """``value`` as the FLOAT column ``applicants.score`` holds it (single precision).
+
+    Compare stored scores in SQL with this, not with ``value``: a score of 0.65 is stored as
+    0.64999998 and reads back as 0.65, so ``score >= 0.65`` in SQL would leave out what the API
+    shows as 0.65 and triages as ``review``.
+    """
+    return struct.unpack("f", struct.pack("f", value))[0]
 
 
 def triage(score: float | None, threshold: float) -> str:

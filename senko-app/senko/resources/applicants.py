@@ -9,7 +9,7 @@ from ..errors import ApiError
 from ..extensions import db
 from ..models import Applicant
 from ..models.applicant import STATUSES
-from ..models.applicant_json import applicant_fields
+from ..models.applicant_json import applicant_fields, stored_score
 from .audit import audit, audited
 from .base import Resource, setting
 from .schemas import ApplicantCreate, ApplicantUpdate, json_body, parse
@@ -56,9 +56,9 @@ def list_filters() -> list:
     if triage:
         threshold = setting("SENKO_TRIAGE_THRESHOLD")
         if triage == "review":
-            conditions.append(Applicant.score >= threshold)
+            conditions.append(Applicant.score >= stored_score(threshold))
         elif triage == "below":
-            conditions.append(Applicant.score < threshold)
+            conditions.append(Applicant.score < stored_score(threshold))
         elif triage == "pending":
             conditions.append(Applicant.score.is_(None))
         else:

@@ -359,3 +359,20 @@ def test_read_audits_are_batched_and_still_shown(app, client, admin, recruiter, 
     entries = client.get("/audit", headers=admin["headers"], query_string={"action": "applicant."}).get_json()["entries"]
     assert sorted(e["action"] for e in entries) == ["applicant.list"] * 5 + ["applicant.view"] * 5
     assert {e["actor"] for e in entries} == {"recruiter@example.com"} and all(e["address"] == "127.0.0.1" for e in entries)
+
+
+def test_a_score_at_the_threshold_is_above_it_in_every_filter(client, recruiter, make_applicant):
+    """0.65 is stored as 0.64999998 (FLOAT) and shown as 0.65: triage, above_threshold, score_min/max and the old
+    route's triage filter all agree that it reaches the threshold of 0.65."""
+    h = recruiter["headers"]
+    at = make_applicant(name="閾値 ちょうど", status="scored", score=0.65)
+    under = make_applicant(name="閾値 未満", status="scored", score=0.6499)
+    shown = next(a for a in listing(client, h)["applicants"] if a["id"] == at)
+    assert shown["score"] == 0.65 and shown["triage"] == "review"
+    assert set(all_ids(client, h, above_threshold="true")) == {at}
+    assert set(all_ids(client, h, score_min="0.65")) == {at}
+    assert set(all_ids(client, h, score_max="0.65")) == {at, under}
+    assert set(all_ids(client, h, score_min="0.65", score_max="0.65")) == {at}
+    old = {a["id"] for a in client.get("/applicant/20/1", headers=h, query_string={"triage": "review"}).get_json()["applicants"]}
+    below = {a["id"] for a in client.get("/applicant/20/1", headers=h, query_string={"triage": "below"}).get_json()["applicants"]}
+    assert old == {at} and below == {under}
