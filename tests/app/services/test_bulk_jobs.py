@@ -229,3 +229,28 @@ def test_cli_follows_the_job_with_a_progress_bar(app, runner, predict_service, m
     assert "of 20 applicants in 4 chunks" in result.output and "done: 20 done, 0 failed of 20" in result.output
     quick = runner.invoke(args=["applicants", "retokenize", "--no-wait"])
     assert quick.exit_code == 0 and "Follow it with GET /jobs/" in quick.output and "Job " in quick.output
+
+
+def test_waiting_out_a_lease_costs_none_of_the_outage_retries(app, monkeypatch):
+    """A chunk that waits out another worker's lease five times still gets all its retries for outages (focused: run
+    and give_up replaced, the task itself run eagerly by Celery, its retries included)."""
+    from senko.bulk import chunks
+    from senko.exceptions import Unavailable
+    from senko.tasks.bulk import run_chunk
+
+    raised = iter([chunks.LeaseHeld("held", 0)] * 5 + [Unavailable("predict down")] * 3)
+    gave_up = []
+
+    def run(chunk_id, worker):
+        error = next(raised, None)
+        if error is not None:
+            raise error
+        return {"chunk": chunk_id, "status": "done"}
+
+    monkeypatch.setattr(chunks, "run", run)
+    monkeypatch.setattr(chunks, "give_up", lambda chunk_id, why: gave_up.append(why) or {"chunk": chunk_id, "status": "failed"})
+    monkeypatch.setitem(app.config, "SENKO_BULK_RETRIES", 3)
+    with app.app_context():
+        assert run_chunk.apply(args=[7]).get() == {"chunk": 7, "status": "done"} and gave_up == []
+        raised = iter([Unavailable("predict down")] * 4)
+        assert run_chunk.apply(args=[8]).get() == {"chunk": 8, "status": "failed"} and gave_up == ["predict down"]
