@@ -383,6 +383,70 @@ def browser(tmp_path):
         driver.quit()
 
 
+class BrowserPage:
+    """What every browser test shares: the UI's address, what the page reports (CSP violations,
+    uncaught errors and rejections, recorded from the next load on), logging in through the form,
+    the viewport's width and axe-core's serious violations."""
+
+    AXE = ROOT / "tests" / "system" / "vendor" / "axe.min.js"
+    WATCH = """
+window.__problems = [];
+addEventListener('securitypolicyviolation',
+                 (e) => __problems.push(`CSP ${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
+addEventListener('error', (e) => __problems.push(`error ${e.message} ${e.filename || (e.target && e.target.src) || ''}`), true);
+addEventListener('unhandledrejection', (e) => __problems.push(`rejection ${e.reason && (e.reason.stack || e.reason.message || e.reason)}`));
+"""
+
+    def __init__(self, browser, ui: str):
+        self.browser, self.ui = browser, ui
+
+    def watch(self) -> None:
+        """Record CSP violations and uncaught errors from the next page load on."""
+        self.browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": self.WATCH})
+
+    def problems(self) -> list:
+        """What the page reported since it loaded (``watch`` first)."""
+        return self.browser.execute_script("return window.__problems || []")
+
+    def login(self, wait, email: str, password: str, path: str = "/") -> None:
+        """Open the UI at ``path`` and sign in through the login form."""
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support import expected_conditions as EC
+
+        self.browser.get(f"{self.ui}{path}")
+        wait.until(EC.visibility_of_element_located((By.ID, "login-email"))).send_keys(email)
+        self.browser.find_element(By.ID, "login-password").send_keys(password)
+        self.browser.find_element(By.CSS_SELECTOR, "#login-form button").click()
+        wait.until(lambda d: email in d.find_element(By.ID, "user-email").text or d.find_element(By.ID, "login-error").text)
+        assert self.browser.find_element(By.ID, "login-error").text == ""
+
+    def set_width(self, width: int) -> None:
+        """The viewport's width (a window cannot be made 390 px wide: the phone width is emulated)."""
+        if width < 500:
+            self.browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                                         {"width": width, "height": 844, "deviceScaleFactor": 1, "mobile": True})
+        else:
+            self.browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+            self.browser.set_window_size(width, 900)
+
+    def serious_axe(self, selector: str | None = None) -> list:
+        """axe-core's serious and critical violations inside ``selector`` (the whole document without one)."""
+        self.browser.execute_script(self.AXE.read_text())
+        result = self.browser.execute_async_script("""
+            const [selector, done] = arguments;
+            axe.run(selector ? document.querySelector(selector) : document, { resultTypes: ['violations'] }).then((r) =>
+                done(r.violations.map((v) =>
+                    ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }))));""",
+            selector)
+        return [v for v in result if v["impact"] in ("serious", "critical")]
+
+
+@pytest.fixture
+def page(browser, stack) -> BrowserPage:
+    """``BrowserPage`` helpers for ``browser`` on the test stack's UI."""
+    return BrowserPage(browser, f"http://127.0.0.1:{stack.env['SENKO_UI_PORT']}")
+
+
 @pytest.fixture
 def make_model(app, seed_labelled):
     """``make_model(algorithm=None, activate=False, labelled=120) -> version``: a trained model in the registry.

@@ -2,21 +2,10 @@
 adverse-impact report flag a seeded biased group (in Japanese, with table and charts, at 390 px too), a recruiter
 cannot reach it, and an admin acknowledges a model card, after which activation (refused before) succeeds.
 No CSP violation and no uncaught error on any of these screens."""
-from pathlib import Path
-
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-AXE = Path(__file__).parent / "vendor" / "axe.min.js"
-# Installed before any page script runs: what the browser reports (CSP violations, uncaught errors).
-WATCH = """
-window.__problems = [];
-addEventListener('securitypolicyviolation',
-                 (e) => __problems.push(`CSP ${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
-addEventListener('error', (e) => __problems.push(`error ${e.message} ${e.filename || (e.target && e.target.src) || ''}`), true);
-addEventListener('unhandledrejection', (e) => __problems.push(`rejection ${e.reason && (e.reason.stack || e.reason.message || e.reason)}`));
-"""
 # Open a page: through the shell's nav entry when it has one, else the module mounted as the shell mounts views
 # (mount(container, ctx) with the signed-in user's role).
 MOUNT = """
@@ -30,46 +19,6 @@ Promise.all([import(`/js/${module}`), import('/js/session.js')]).then(([view, se
   done('mounted');
 }).catch((error) => done(`failed: ${error}`));
 """
-
-
-def ui_of(stack) -> str:
-    return f"http://127.0.0.1:{stack.env['SENKO_UI_PORT']}"
-
-
-def watch(browser):
-    browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": WATCH})
-
-
-def problems(browser) -> list:
-    return browser.execute_script("return window.__problems || []")
-
-
-def login(browser, wait, url, email, password):
-    browser.get(url)
-    wait.until(EC.visibility_of_element_located((By.ID, "login-email"))).send_keys(email)
-    browser.find_element(By.ID, "login-password").send_keys(password)
-    browser.find_element(By.CSS_SELECTOR, "#login-form button").click()
-    wait.until(EC.text_to_be_present_in_element((By.ID, "user-email"), email))
-
-
-def set_width(browser, width):
-    """The viewport's width (a window cannot be made 390 px wide: the phone width is emulated)."""
-    if width < 500:
-        browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                                {"width": width, "height": 844, "deviceScaleFactor": 1, "mobile": True})
-    else:
-        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
-        browser.set_window_size(width, 900)
-
-
-def serious_axe_violations(browser, selector: str) -> list:
-    """axe-core's serious and critical violations inside ``selector``."""
-    browser.execute_script(AXE.read_text())
-    result = browser.execute_async_script("""
-        const [selector, done] = arguments;
-        axe.run(document.querySelector(selector), { resultTypes: ['violations'] }).then((r) => done(r.violations.map((v) =>
-            ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }))));""", selector)
-    return [v for v in result if v["impact"] in ("serious", "critical")]
 
 
 def open_view(browser, module: str, nav: str):
@@ -97,15 +46,15 @@ def seed_biased(app) -> None:
         db.session.commit()
 
 
-def test_auditor_sees_the_flagged_group_and_a_recruiter_cannot_reach_the_report(browser, live, stack, app, users):
+def test_auditor_sees_the_flagged_group_and_a_recruiter_cannot_reach_the_report(browser, page, live, stack, app, users):
     """The biased gender split is flagged in Japanese (warning, flagged row, charts); the control is not; 390 px fits;
     a recruiter's page refuses and the API answers 403."""
     seed_biased(app)
     users.create("auditor@example.com", "auditor-password-123", "auditor", "監査 役")
     users.create("recruiter@example.com", users.RECRUITER_PASSWORD, "recruiter", "採用 花子")
     wait = WebDriverWait(browser, 60)
-    watch(browser)
-    login(browser, wait, ui_of(stack), "auditor@example.com", "auditor-password-123")
+    page.watch()
+    page.login(wait, "auditor@example.com", "auditor-password-123")
     # An auditor lands on the report, the only page of the role: no applicant list, no uploads, no refused requests.
     wait.until(EC.visibility_of_element_located((By.ID, "fairness-view")))
     assert not browser.find_element(By.ID, "applicants-view").is_displayed()
@@ -143,20 +92,20 @@ def test_auditor_sees_the_flagged_group_and_a_recruiter_cannot_reach_the_report(
     # 390 px: no sideways scrolling (the table scrolls inside its own box).
     Select(browser.find_element(By.ID, "fx-attribute")).select_by_value("gender")
     wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "#fx-warnings .fx-warning")))
-    assert serious_axe_violations(browser, "#fairness-report") == []
-    set_width(browser, 390)
+    assert page.serious_axe("#fairness-report") == []
+    page.set_width(390)
     wait.until(lambda d: d.execute_script("return window.innerWidth") == 390)
     layout = browser.execute_script("return [document.scrollingElement.scrollWidth, window.innerWidth]")
     assert layout[0] <= layout[1], layout
-    assert serious_axe_violations(browser, "#fairness-report") == []
-    assert problems(browser) == []
+    assert page.serious_axe("#fairness-report") == []
+    assert page.problems() == []
     assert not [t.text for t in browser.find_elements(By.CSS_SELECTOR, ".toast, .sk-toast") if t.is_displayed()]
 
     # A recruiter: the page refuses without asking the API, and the API refuses the report itself.
-    set_width(browser, 1280)
+    page.set_width(1280)
     browser.find_element(By.ID, "logout").click()
     wait.until(EC.visibility_of_element_located((By.ID, "login-form")))
-    login(browser, wait, ui_of(stack), "recruiter@example.com", users.RECRUITER_PASSWORD)
+    page.login(wait, "recruiter@example.com", users.RECRUITER_PASSWORD)
     nav = browser.find_elements(By.ID, "nav-fairness")
     assert not nav or not nav[0].is_displayed()
     open_view(browser, "fairness.js", "nav-fairness")
@@ -167,16 +116,16 @@ def test_auditor_sees_the_flagged_group_and_a_recruiter_cannot_reach_the_report(
         "const done = arguments[0];"
         "import('/js/api.js').then((m) => m.api('/fairness/report?attribute=gender')).then(() => done(200), (e) => done(e.status))")
     assert status == 403
-    assert problems(browser) == []
+    assert page.problems() == []
 
 
-def test_admin_acknowledges_the_card_then_activation_succeeds(browser, live, stack, app, users, admin, client, make_model):
+def test_admin_acknowledges_the_card_then_activation_succeeds(browser, page, live, stack, app, users, admin, client, make_model):
     """Activation is refused in Japanese before the card is read and acknowledged; 「確認しました」 is disabled until
     the card was read to its end; after it, activation succeeds."""
     version = make_model()
     wait = WebDriverWait(browser, 60)
-    watch(browser)
-    login(browser, wait, ui_of(stack), "admin@example.com", users.ADMIN_PASSWORD)
+    page.watch()
+    page.login(wait, "admin@example.com", users.ADMIN_PASSWORD)
     open_view(browser, "governance.js", "nav-governance")
 
     wait.until(EC.text_to_be_present_in_element((By.ID, "gv-status"), "まだ確認されていません"))
@@ -214,9 +163,9 @@ def test_admin_acknowledges_the_card_then_activation_succeeds(browser, live, sta
     chosen = next(m for m in models if m["version"] == version)
     assert chosen["status"] == "active" and chosen["card_acknowledged_by"] == "admin@example.com"
     browser.save_screenshot(str(stack.log / "fairness-governance.png"))
-    assert serious_axe_violations(browser, "#model-governance") == []
-    set_width(browser, 390)
+    assert page.serious_axe("#model-governance") == []
+    page.set_width(390)
     wait.until(lambda d: d.execute_script("return window.innerWidth") == 390)
     layout = browser.execute_script("return [document.scrollingElement.scrollWidth, window.innerWidth]")
     assert layout[0] <= layout[1], layout
-    assert problems(browser) == []
+    assert page.problems() == []

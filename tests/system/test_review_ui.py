@@ -1,45 +1,12 @@
 """The recruiter's screen in real headless Chromium against the real stack (issue 14): the split view with the
 résumé inline, review with the keyboard (next, undo), failures in Japanese, the list's state in the URL,
 no CSP violation on any screen, 390 px without sideways scrolling, and axe-core without serious violations."""
-from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
-
-AXE = Path(__file__).parent / "vendor" / "axe.min.js"
-# Installed before any page script runs: what the browser reports (CSP violations, uncaught errors).
-WATCH = """
-window.__problems = [];
-addEventListener('securitypolicyviolation',
-                 (e) => __problems.push(`CSP ${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
-addEventListener('error', (e) => __problems.push(`error ${e.message} ${e.filename || (e.target && e.target.src) || ''}`), true);
-addEventListener('unhandledrejection', (e) => __problems.push(`rejection ${e.reason && (e.reason.stack || e.reason.message || e.reason)}`));
-"""
-
-
-def ui_of(stack) -> str:
-    return f"http://127.0.0.1:{stack.env['SENKO_UI_PORT']}"
-
-
-def watch(browser):
-    """Record CSP violations and uncaught errors from the next page load on."""
-    browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": WATCH})
-
-
-def problems(browser) -> list:
-    return browser.execute_script("return window.__problems || []")
-
-
-def login(browser, wait, url, users):
-    browser.get(url)
-    wait.until(EC.visibility_of_element_located((By.ID, "login-email"))).send_keys("admin@example.com")
-    browser.find_element(By.ID, "login-password").send_keys(users.ADMIN_PASSWORD)
-    browser.find_element(By.CSS_SELECTOR, "#login-form button").click()
-    wait.until(lambda d: "admin@example.com" in d.find_element(By.ID, "user-email").text or d.find_element(By.ID, "login-error").text)
-    assert browser.find_element(By.ID, "login-error").text == ""
 
 
 def open_row(browser, wait, name):
@@ -56,14 +23,14 @@ def press(browser, key):
     browser.switch_to.active_element.send_keys(key)
 
 
-def test_review_next_and_undo_with_the_keyboard(browser, live, stack, users, make_applicant, client, admin):
+def test_review_next_and_undo_with_the_keyboard(browser, page, live, stack, users, make_applicant, client, admin):
     """o decides OK and moves to the next undecided applicant; u puts it back, and the history keeps both changes."""
     first = make_applicant(name="一番 目", furigana="あ いちばん")
     make_applicant(name="二番 目", furigana="い にばん", decision="NG")
     third = make_applicant(name="三番 目", furigana="う さんばん")
     wait = WebDriverWait(browser, 30)
-    watch(browser)
-    login(browser, wait, f"{ui_of(stack)}/?sort=furigana", users)
+    page.watch()
+    page.login(wait, "admin@example.com", users.ADMIN_PASSWORD, "/?sort=furigana")
     wait.until(EC.text_to_be_present_in_element((By.ID, "total"), "3 名"))
 
     open_row(browser, wait, "一番 目")
@@ -87,14 +54,14 @@ def test_review_next_and_undo_with_the_keyboard(browser, live, stack, users, mak
     assert client.get(f"/applicant/{first}", headers=admin["headers"]).get_json()["applicant"]["decision"] is None
     assert [d["to"] for d in client.get(f"/applicant/{first}/decisions", headers=admin["headers"]).get_json()["decisions"]] == ["OK", None]
     assert client.get(f"/applicant/{third}", headers=admin["headers"]).get_json()["applicant"]["decision"] is None
-    assert problems(browser) == []
+    assert page.problems() == []
 
 
-def test_a_failed_decision_is_shown_in_japanese(browser, live, stack, users, make_applicant, client, admin):
+def test_a_failed_decision_is_shown_in_japanese(browser, page, live, stack, users, make_applicant, client, admin):
     """Deciding on an applicant deleted meanwhile shows a Japanese failure, and the button is usable again."""
     gone = make_applicant(name="削除 される")
     wait = WebDriverWait(browser, 30)
-    login(browser, wait, ui_of(stack), users)
+    page.login(wait, "admin@example.com", users.ADMIN_PASSWORD)
     open_row(browser, wait, "削除 される")
     assert client.delete(f"/applicant/{gone}", headers=admin["headers"]).status_code == 200
     browser.find_element(By.ID, "decide-ng").click()
@@ -104,13 +71,13 @@ def test_a_failed_decision_is_shown_in_japanese(browser, live, stack, users, mak
     assert browser.find_element(By.ID, "decide-ng").get_attribute("aria-busy") is None
 
 
-def test_filters_page_and_open_applicant_survive_a_reload(browser, live, stack, users, make_applicant, admin):
+def test_filters_page_and_open_applicant_survive_a_reload(browser, page, live, stack, users, make_applicant, admin):
     """Filters, sort, page size, the page (its cursor) and the open applicant are in the URL: a reload keeps them."""
     for number in range(1, 13):
         make_applicant(name=f"候補 {number:02d}", furigana=f"こうほ {number:02d}", source="doda" if number % 2 else "紹介",
                        decision="OK" if number == 12 else None)
     wait = WebDriverWait(browser, 30)
-    login(browser, wait, ui_of(stack), users)
+    page.login(wait, "admin@example.com", users.ADMIN_PASSWORD)
     wait.until(EC.text_to_be_present_in_element((By.ID, "total"), "12 名"))
     Select(browser.find_element(By.ID, "filter-decision")).select_by_value("none")
     wait.until(EC.text_to_be_present_in_element((By.ID, "total"), "11 名"))
@@ -147,14 +114,14 @@ def test_filters_page_and_open_applicant_survive_a_reload(browser, live, stack, 
     assert "候補 02" not in browser.find_element(By.ID, "applicants").text
 
 
-def test_resume_pdf_is_shown_inline(browser, live, stack, users, make_applicant, admin):
+def test_resume_pdf_is_shown_inline(browser, page, live, stack, users, make_applicant, admin):
     """The résumé is drawn in the page (pdf.js from our own origin) with visible, non-blank pixels, under the CSP."""
     from senko.demo import resumes
 
     make_applicant(pdf=resumes.resume_pdf(resumes.make_profile(7)), name="履歴 書子")
     wait = WebDriverWait(browser, 60)
-    watch(browser)
-    login(browser, wait, ui_of(stack), users)
+    page.watch()
+    page.login(wait, "admin@example.com", users.ADMIN_PASSWORD)
     open_row(browser, wait, "履歴 書子")
     canvas = wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "#resume-viewer canvas.pdf-page")))
     assert canvas.size["width"] > 200 and canvas.size["height"] > 200
@@ -164,37 +131,18 @@ def test_resume_pdf_is_shown_inline(browser, live, stack, users, make_applicant,
         for (let i = 0; i < data.length; i += 4) if (data[i] < 128 && data[i + 3] > 0) dark += 1;
         return dark;""", canvas)
     assert ink > 500, ink  # text drawn, not a blank page
-    assert problems(browser) == []
+    assert page.problems() == []
 
 
-def set_width(browser, width):
-    """The viewport's width (a window cannot be made 390 px wide: the phone width is emulated)."""
-    if width < 500:
-        browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                                {"width": width, "height": 844, "deviceScaleFactor": 1, "mobile": True})
-    else:
-        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
-        browser.set_window_size(width, 900)
-
-
-def run_axe(browser) -> list:
-    browser.execute_script(AXE.read_text())
-    result = browser.execute_async_script("""
-        const done = arguments[arguments.length - 1];
-        axe.run(document, { resultTypes: ['violations'] }).then((r) => done(r.violations.map((v) =>
-            ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }))));""")
-    return [v for v in result if v["impact"] in ("serious", "critical")]
-
-
-def test_every_screen_without_csp_violation_narrow_layout_and_axe(browser, live, stack, users, make_applicant, admin):
+def test_every_screen_without_csp_violation_narrow_layout_and_axe(browser, page, live, stack, users, make_applicant, admin):
     """Each screen at 1366 and 390 px: no CSP violation or error, no sideways scrolling, no serious axe violation."""
     from senko.demo import resumes
 
     make_applicant(pdf=resumes.resume_pdf(resumes.make_profile(3)), name="画面 確認", source="doda", applied_at="2026-11-20")
     make_applicant(name="仮名 ファイル", name_source="filename")
     wait = WebDriverWait(browser, 60)
-    watch(browser)
-    login(browser, wait, ui_of(stack), users)
+    page.watch()
+    page.login(wait, "admin@example.com", users.ADMIN_PASSWORD)
     open_row(browser, wait, "画面 確認")
     wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "#resume-viewer canvas")))
     screens = {
@@ -205,7 +153,7 @@ def test_every_screen_without_csp_violation_narrow_layout_and_axe(browser, live,
     }
     found = {}
     for width in (1366, 390):
-        set_width(browser, width)
+        page.set_width(width)
         browser.find_element(By.ID, "nav-applicants").click()
         for name, show in screens.items():
             show()
@@ -215,27 +163,27 @@ def test_every_screen_without_csp_violation_narrow_layout_and_axe(browser, live,
             layout = browser.execute_script("return [document.scrollingElement.scrollWidth, window.innerWidth]")
             if width == 390:
                 assert layout[0] <= layout[1], (name, layout)
-            violations = run_axe(browser)
+            violations = page.serious_axe()
             if violations:
                 found[f"{name}@{width}"] = violations
         browser.find_element(By.ID, "account-close").click()
     assert found == {}
-    assert problems(browser) == []
+    assert page.problems() == []
     # The login screen too (after logging out).
     browser.find_element(By.ID, "nav-applicants").click()
     browser.find_element(By.ID, "logout").click()
     wait.until(EC.visibility_of_element_located((By.ID, "login-form")))
-    assert run_axe(browser) == []
-    assert problems(browser) == []
+    assert page.serious_axe() == []
+    assert page.problems() == []
 
 
-def test_editing_confirms_a_provisional_name_and_a_duplicate_links_to_the_other(browser, live, stack, users, make_applicant,
+def test_editing_confirms_a_provisional_name_and_a_duplicate_links_to_the_other(browser, page, live, stack, users, make_applicant,
                                                                                client, admin):
     """A file-name name is marked until edited; the edit is saved through the API; a possible duplicate links to the other."""
     original = make_applicant(name="佐藤 花子", furigana="さとう はなこ", email="hanako@example.com")
     provisional = make_applicant(name="sato_resume", name_source="filename", furigana="ん", duplicate_of_id=original)
     wait = WebDriverWait(browser, 30)
-    login(browser, wait, ui_of(stack), users)
+    page.login(wait, "admin@example.com", users.ADMIN_PASSWORD)
     open_row(browser, wait, "sato_resume")
     assert "仮の氏名" in browser.find_element(By.ID, "detail-flags").text
     browser.find_element(By.CSS_SELECTOR, "#edit-details summary").click()
